@@ -81,7 +81,7 @@ public final class AioContext implements AutoCloseable {
         NativeMemory scratch = NativeMemory.allocate(64, 64);
         long id;
         try {
-            id = Native.ioSetup(capacity, scratch.address());
+            Native.ioSetup(capacity, scratch.address());
             id = scratch.buffer().getLong(0);
         } catch (Throwable t) {
             scratch.free();

@@ -14,18 +14,18 @@ import jnr.ffi.Runtime;
  */
 final class Native {
     static final SyscallTable SYSCALLS;
-    static final LibC LIBC;
+    static final LibC.Functions LIBC;
     static final Runtime RUNTIME;
     private static final Throwable LOAD_ERROR;
 
     static {
         SyscallTable table = null;
-        LibC libc = null;
+        LibC.Functions libc = null;
         Runtime runtime = null;
         Throwable error = null;
         try {
             table = SyscallTable.forCurrentArch();
-            libc = LibraryLoader.create(LibC.class)
+            libc = LibraryLoader.create(LibC.Functions.class)
                     .failImmediately()
                     .option(LibraryOption.LoadNow, true)
                     .load("c");
