@@ -38,7 +38,7 @@
  * Always runs in the foreground, multi-threaded (up to 1024 workers, so delayed requests do not
  * serialize: each delay sleeps in its own worker thread). Exits, unmounting, on SIGTERM/SIGINT,
  * on umount, or when the --owner-pid process exits (watched with a pidfd), so a killed JVM
- * never leaves a mount behind.
+ * never leaves a mount behind. On exit, requests still waiting in a delay end at once with EIO.
  *
  * Build: gcc -O2 -Wall -Wextra faultfs.c $(pkg-config --cflags --libs fuse3) -o faultfs
  */
@@ -137,12 +137,68 @@ static int match(unsigned op, uint64_t off, uint64_t len, int *err, uint64_t *de
     return found;
 }
 
-static void sleep_ms(uint64_t ms)
+/*
+ * Delays sleep in poll() on a self-pipe that the exit signal handler writes to. libfuse runs request handlers with
+ * thread cancellation disabled, so on SIGTERM its pthread_cancel + pthread_join of the workers would otherwise wait
+ * for every pending delay (up to the full delay_ms) before the daemon could exit. The pipe is never drained: once
+ * written, every current and future delay ends at once.
+ */
+static int wake_pipe[2] = { -1, -1 };
+static void (*libfuse_exit_handler)(int);
+
+static double now_ms(void)
 {
-    struct timespec ts = { .tv_sec = (time_t) (ms / 1000), .tv_nsec = (long) (ms % 1000) * 1000000L };
-    /* nanosleep is a cancellation point: libfuse cancels busy workers when the loop exits. */
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
+}
+
+/* Returns 0 after the full delay, -1 if cut short because the daemon is exiting. */
+static int sleep_ms(uint64_t ms)
+{
+    double deadline = now_ms() + (double) ms;
+    struct pollfd p = { .fd = wake_pipe[0], .events = POLLIN };
+    for (;;) {
+        double left = deadline - now_ms();
+        if (left <= 0) {
+            return 0;
+        }
+        int res = poll(&p, 1, left > 1e9 ? 1000000000 : (int) left + 1);
+        if (res > 0) {
+            return -1;
+        }
     }
+}
+
+static void exit_handler(int sig)
+{
+    int saved = errno;
+    ssize_t ignored = write(wake_pipe[1], "x", 1);
+    (void) ignored;
+    errno = saved;
+    if (libfuse_exit_handler != NULL) {
+        libfuse_exit_handler(sig);
+    }
+}
+
+/* Chains our handler in front of the one fuse_set_signal_handlers() installed for SIGTERM, SIGINT and SIGHUP. */
+static int chain_exit_handlers(void)
+{
+    int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction old;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = exit_handler;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(sigs[i], &sa, &old) == -1) {
+            return -1;
+        }
+        if (!(old.sa_flags & SA_SIGINFO) && old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN) {
+            libfuse_exit_handler = old.sa_handler;
+        }
+    }
+    return 0;
 }
 
 /* Applies the first matching rule: sleeps its delay, returns -errno (or 0 to proceed). */
@@ -153,8 +209,8 @@ static int inject(unsigned op, uint64_t off, uint64_t len)
     if (!match(op, off, len, &err, &delay_ms)) {
         return 0;
     }
-    if (delay_ms > 0) {
-        sleep_ms(delay_ms);
+    if (delay_ms > 0 && sleep_ms(delay_ms) != 0) {
+        return -EIO;  /* exiting: the kernel aborts the request anyway once /dev/fuse is closed */
     }
     return -err;
 }
@@ -631,6 +687,10 @@ int main(int argc, char *argv[])
         fprintf(stderr, "faultfs: bad --size: %s\n", opts.size);
         return 2;
     }
+    if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+        perror("faultfs: pipe2");
+        return 1;
+    }
     backing_fd = open(opts.backing, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (backing_fd == -1 || ftruncate(backing_fd, (off_t) size) == -1) {
         fprintf(stderr, "faultfs: backing file %s: %s\n", opts.backing, strerror(errno));
@@ -642,8 +702,18 @@ int main(int argc, char *argv[])
             fprintf(stderr, "faultfs: pidfd_open(%d): %s\n", opts.owner_pid, strerror(errno));
             return 1;
         }
+        /*
+         * The watcher must not take SIGTERM itself: libfuse's handler only sets a flag, and the main thread
+         * notices it only when its sem_wait is interrupted. Signals delivered to the watcher would leave the
+         * loop running (libfuse's workers block all signals for the same reason). It inherits this mask.
+         */
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
         pthread_t t;
-        if (pthread_create(&t, NULL, watch_owner, (void *) (intptr_t) pidfd) != 0) {
+        int err = pthread_create(&t, NULL, watch_owner, (void *) (intptr_t) pidfd);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (err != 0) {
             return 1;
         }
         pthread_detach(t);
@@ -657,7 +727,7 @@ int main(int argc, char *argv[])
     int res = 1;
     if (fuse_mount(fuse, opts.mountpoint) == 0) {
         struct fuse_session *se = fuse_get_session(fuse);
-        if (fuse_set_signal_handlers(se) == 0) {
+        if (fuse_set_signal_handlers(se) == 0 && chain_exit_handlers() == 0) {
             struct fuse_loop_config *cfg = fuse_loop_cfg_create();
             /* One worker per concurrently delayed request; idle ones are reaped down to 16. */
             fuse_loop_cfg_set_max_threads(cfg, 1024);
