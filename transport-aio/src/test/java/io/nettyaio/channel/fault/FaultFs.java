@@ -241,7 +241,7 @@ public final class FaultFs implements AutoCloseable {
         control("clear\n");
     }
 
-    /** Total number of requests matched by the current rules (retired ones included) since the last {@link #clear()}. */
+    /** Number of requests matched by the current rules (retired ones included) since the last {@link #clear()}. */
     public long hits() throws IOException {
         long sum = 0;
         for (String line : rules().split("\n")) {

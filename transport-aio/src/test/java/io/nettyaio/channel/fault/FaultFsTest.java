@@ -8,15 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -231,6 +234,38 @@ class FaultFsTest {
                     .noneMatch(m -> m.mountPoint.startsWith(mountPoint.toString())), Harness.mounts().toString());
         } finally {
             ch.close();
+        }
+    }
+
+    @Test
+    void shouldReleaseARequestStuckInALongDelayOnClose() throws Exception {
+        fs.inject(FaultFs.Op.READ, 0, Long.MAX_VALUE, 0, 60_000);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            FileChannel ch = FileChannel.open(fs.dataFile(), StandardOpenOption.READ);
+            Future<byte[]> stuck = pool.submit(() -> read(ch, 0, 4096));
+            assertTrue(Harness.await(() -> hits() == 1, Duration.ofSeconds(10)), "the read reached the daemon");
+            long start = System.nanoTime();
+            fs.close();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> stuck.get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof IOException, e.toString());
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(elapsedMillis < 30_000, "close() took " + elapsedMillis + " ms");
+            try {
+                ch.close();
+            } catch (IOException expected) {
+                // the connection is gone: FLUSH fails with ENOTCONN
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private long hits() {
+        try {
+            return fs.hits();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

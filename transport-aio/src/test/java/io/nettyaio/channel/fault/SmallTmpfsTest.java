@@ -47,7 +47,8 @@ class SmallTmpfsTest {
 
     @Test
     void shouldFailWritingTwoMibWithNoSpaceLeftOnDevice() {
-        IOException e = assertThrows(IOException.class, () -> Files.write(mountPoint.resolve("big"), new byte[2 * MIB]));
+        Path big = mountPoint.resolve("big");
+        IOException e = assertThrows(IOException.class, () -> Files.write(big, new byte[2 * MIB]));
         assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
     }
 
