@@ -113,13 +113,18 @@ class FaultFsTest {
     }
 
     @Test
-    void shouldFailFsyncWithAnInjectedError() throws IOException {
-        fs.inject(FaultFs.Op.FSYNC, 0, Long.MAX_VALUE, FaultFs.EIO, 0);
+    void shouldFailFsyncAndTruncateWithInjectedErrors() throws IOException {
+        fs.inject(FaultFs.Op.FSYNC, 0, 1, FaultFs.EIO, 0);  // fsync touches the whole file: any range matches
+        fs.inject(FaultFs.Op.TRUNCATE, 0, 1, FaultFs.EFBIG, 0);
         try (FileChannel ch = FileChannel.open(fs.dataFile(), StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(pattern(100, 3)), 0);
             assertThrows(IOException.class, () -> ch.force(true));
             assertThrows(IOException.class, () -> ch.force(false));
+            IOException e = assertThrows(IOException.class, () -> ch.truncate(4096));
+            assertTrue(e.getMessage().contains("File too large"), e.getMessage());
+            assertEquals(SIZE, ch.size());
         }
+        assertEquals(3, fs.hits());
     }
 
     @Test

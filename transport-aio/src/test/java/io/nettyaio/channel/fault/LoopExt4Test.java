@@ -75,6 +75,17 @@ class LoopExt4Test {
     }
 
     @Test
+    void shouldEmulateA4knDiskWithSectorSize4096() throws IOException {
+        try (LoopExt4 fourK = new LoopExt4(LoopExt4.DEFAULT_SIZE, 4096)) {
+            String name = Paths.get(fourK.loopDevice()).getFileName().toString();
+            assertEquals("4096", Files.readString(Paths.get("/sys/block", name, "queue/logical_block_size")).trim());
+            assertEquals("1", Files.readString(Paths.get("/sys/block", name, "loop/dio")).trim());
+            Files.write(fourK.mountPoint().resolve("f"), new byte[8192]);
+            assertEquals(8192, Files.size(fourK.mountPoint().resolve("f")));
+        }
+    }
+
+    @Test
     void shouldCleanUpEvenWhileAFileOnTheShutDownFilesystemIsOpen() throws IOException {
         FileChannel ch = FileChannel.open(mountPoint.resolve("g.dat"), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE);
