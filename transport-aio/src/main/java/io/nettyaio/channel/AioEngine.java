@@ -171,7 +171,12 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
         long callsBefore = submissions.submitCalls();
         long shortBefore = submissions.shortSubmits();
         long eagainBefore = submissions.eagains();
+        long start = System.nanoTime();
         metrics.submitted += submissions.submit(this);
+        long took = System.nanoTime() - start;
+        if (took > metrics.submitNanosMax) {
+            metrics.submitNanosMax = took;
+        }
         metrics.submitCalls += submissions.submitCalls() - callsBefore;
         metrics.shortSubmits += submissions.shortSubmits() - shortBefore;
         metrics.eagainRetries += submissions.eagains() - eagainBefore;

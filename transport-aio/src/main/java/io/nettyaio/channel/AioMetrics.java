@@ -15,6 +15,7 @@ public final class AioMetrics {
     long shortWrites;
     long queuedHighWater;
     long nowaitFallbacks;
+    long submitNanosMax;
     long blockingSubmitted;
     int inFlight;
     int queued;
@@ -72,6 +73,11 @@ public final class AioMetrics {
     /** @return operations handed to the blocking executor (NOWAIT fallbacks, truncate, allocate, fallback engine) */
     public long blockingSubmitted() {
         return blockingSubmitted;
+    }
+
+    /** @return the longest time one flush spent inside io_submit, in nanoseconds: the loop could not run then */
+    public long submitNanosMax() {
+        return submitNanosMax;
     }
 
     /** @return requests in the kernel now */

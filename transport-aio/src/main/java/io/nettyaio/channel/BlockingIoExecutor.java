@@ -27,9 +27,11 @@ final class BlockingIoExecutor {
 
     BlockingIoExecutor(String name, int threads, boolean daemon) {
         this.threads = threads;
-        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new DefaultThreadFactory(name, daemon));
-        pool.allowCoreThreadTimeOut(true);
+        // Started here, by whoever creates the group, rather than lazily by a loop thread: a thread inherits its
+        // creator's cgroup and scheduling settings, and these threads should not inherit a loop's
+        pool.prestartAllCoreThreads();
     }
 
     /** The executor for engines outside any group (epoll loops): daemon threads, never shut down. */
