@@ -1,0 +1,25 @@
+package io.nettyaio.examples.bench;
+
+import java.io.IOException;
+
+/**
+ * One way of doing the I/O. An engine keeps {@code --iodepth} requests in flight on each of {@code --loops} lanes:
+ * each completion records its latency and issues the next request until its {@link Flight} says stop.
+ */
+interface Engine extends AutoCloseable {
+
+    /**
+     * Opens the file, allocates buffers, starts the stall probes, then {@link Flight#launch launches} every slot.
+     *
+     * @throws UsageException when the options do not suit the file (for example O_DIRECT alignment)
+     * @throws IOException    when the file cannot be opened
+     */
+    void start() throws IOException, UsageException;
+
+    /**
+     * Closes files, stops threads and frees buffers. Called once, after the flight landed or gave up waiting; also
+     * after a failed {@link #start()}.
+     */
+    @Override
+    void close();
+}
