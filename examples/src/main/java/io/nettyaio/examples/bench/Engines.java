@@ -7,7 +7,7 @@ final class Engines {
     static Engine create(BenchOptions options, Flight flight, Measurement measurement) {
         switch (options.engine()) {
             case AIO:
-                throw new UnsupportedOperationException("the aio engine is not written yet");
+                return new AioEngine(options, flight, measurement);
             case JDK_ASYNC:
                 return new JdkAsyncEngine(options, flight, measurement);
             case JDK_SYNC:
