@@ -6,9 +6,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Measures how late an executor runs its scheduled tasks: a task scheduled at a fixed rate of one millisecond
- * compares each run with its due time and keeps the worst lateness. On an event loop that also completes I/O this
- * is the longest time the loop was busy or blocked while a task was due.
+ * Measures how late an executor runs a task that is due every millisecond, and keeps the worst lateness. On an event
+ * loop that also completes I/O this is the longest time the loop was busy or blocked while a task was due.
+ *
+ * <p>The task is scheduled with a fixed <em>delay</em>, so each run is due one period after the previous run ended.
+ * With a fixed rate the due times would not move when runs are late, and a loop that runs due tasks at most once per
+ * turn (Netty's do) would fall further behind every turn longer than the period: the lateness would grow with the
+ * run's length instead of showing the longest stall.
  */
 final class StallProbe implements Runnable {
     static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -19,20 +23,19 @@ final class StallProbe implements Runnable {
 
     /** Starts probing {@code executor}; call once. */
     synchronized void start(ScheduledExecutorService executor) {
-        // Computed just before scheduling, so lateness is overstated by the few microseconds schedule() takes:
-        // fine at a one millisecond period. Fixed-rate runs catch up after a stall, each compared with its own
-        // due time.
+        // The executor computes its due times a little after ours (here, and at the end of each run), so lateness
+        // is overstated by at most a few microseconds: fine at a one millisecond period.
         dueNanos = System.nanoTime() + PERIOD_NANOS;
-        future = executor.scheduleAtFixedRate(this, PERIOD_NANOS, PERIOD_NANOS, TimeUnit.NANOSECONDS);
+        future = executor.scheduleWithFixedDelay(this, PERIOD_NANOS, PERIOD_NANOS, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void run() {
         long late = System.nanoTime() - dueNanos;
-        dueNanos += PERIOD_NANOS;
         if (late > 0) {
             maxLateNanos.accumulateAndGet(late, Math::max);
         }
+        dueNanos = System.nanoTime() + PERIOD_NANOS;
     }
 
     /** Forgets the lateness seen so far (the start of the measured window). */

@@ -35,7 +35,7 @@ final class Usage {
             "  lat_us_*           per-request latency in microseconds (HdrHistogram), measured window only",
             "  cpu_seconds        user + system CPU time of the whole process during the measured window;",
             "                     cpu_us_per_op = cpu_seconds / ops",
-            "  loop_stall_us_max  the longest lateness of a task scheduled every 1 ms. aio: on each completion loop",
+            "  loop_stall_us_max  the longest lateness of a task due 1 ms after its last run. aio: on each completion loop",
             "                     (how long a loop was busy or blocked while a task was due). jdk engines: on a plain",
             "                     scheduled thread, so it shows only JVM-wide stalls (GC, a saturated CPU).",
             "",
