@@ -47,7 +47,9 @@ final class AioEngine implements Engine {
         } catch (LinkageError | RuntimeException e) {
             throw new IOException("the aio engine is not available here: " + e, e);
         }
-        group = new AioEventLoopGroup(options.loops());
+        // Size each loop's AIO context to the depth, as fio's libaio engine does, so that every slot's request is
+        // really in the kernel rather than waiting in the loop's queue (the default capacity is 256).
+        group = new AioEventLoopGroup(options.loops(), options.iodepth());
         OpenOption[] openOptions = options.direct()
                 ? new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE, AioOpenOption.DIRECT}
                 : new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
