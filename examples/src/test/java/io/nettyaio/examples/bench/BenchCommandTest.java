@@ -2,6 +2,7 @@ package io.nettyaio.examples.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nettyaio.channel.Aio;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Real, short runs of the JDK engines on a small file under target/ (never /tmp: tmpfs refuses O_DIRECT). */
+/** Real, short runs of every engine on a small file under target/ (never /tmp: tmpfs refuses O_DIRECT). */
 class BenchCommandTest {
     private static final Path FILE = Paths.get("target", "bench-test", "small.dat");
 
@@ -50,6 +51,24 @@ class BenchCommandTest {
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         assertEquals("jdk-async", json.get("engine").asText());
         assertTrue(json.get("direct").asBoolean());
+        assertTrue(json.get("ops").asLong() > 0, json.toString());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldCompleteRequestsWithAioOnTwoLoopsWhenKernelAioWorks() throws Exception {
+        assumeTrue(Aio.isAvailable(), () -> "kernel AIO unavailable: " + Aio.unavailabilityCause());
+        BenchFile.prepare(FILE, 8 << 20, new PrintStream(err, true, StandardCharsets.UTF_8));
+        boolean direct = JdkFiles.directWorks(FILE);
+
+        int status = run("--engine", "aio", "--rw", "randwrite", "--bs", "4k", "--iodepth", "8", "--direct",
+                Boolean.toString(direct), "--size", "8m", "--runtime", "1", "--warmup", "0", "--file",
+                FILE.toString(), "--loops", "2", "--json");
+
+        JsonNode json = parseSoleJsonObject();
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        assertEquals("aio", json.get("engine").asText());
+        assertEquals("randwrite", json.get("rw").asText());
         assertTrue(json.get("ops").asLong() > 0, json.toString());
     }
 
