@@ -49,7 +49,14 @@ final class AioEngine implements Engine {
         }
         // Size each loop's AIO context to the depth, as fio's libaio engine does, so that every slot's request is
         // really in the kernel rather than waiting in the loop's queue (the default capacity is 256).
-        group = new AioEventLoopGroup(options.loops(), options.iodepth());
+        try {
+            group = new AioEventLoopGroup(options.loops(), options.iodepth());
+        } catch (IllegalStateException e) {
+            // Netty wraps the loop's own failure (io_setup EAGAIN when fs.aio-max-nr is exhausted, for one).
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("cannot create " + options.loops() + " AIO event loop(s) of capacity "
+                    + options.iodepth() + ": " + cause.getMessage(), e);
+        }
         OpenOption[] openOptions = options.direct()
                 ? new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE, AioOpenOption.DIRECT}
                 : new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};

@@ -68,6 +68,10 @@ public final class BenchCommand {
         } catch (IOException e) {
             err.println("bench: " + options.engine().flagValue() + ": " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            err.println("bench: " + options.engine().flagValue() + " failed unexpectedly:");
+            e.printStackTrace(err);
+            return 1;
         } finally {
             System.setOut(systemOut);
         }

@@ -51,6 +51,10 @@ final class DefaultComparison {
             } catch (IOException | UsageException e) {
                 err.println("bench: " + engine.flagValue() + " failed: " + e.getMessage());
                 status = 1;
+            } catch (RuntimeException e) {
+                err.println("bench: " + engine.flagValue() + " failed unexpectedly:");
+                e.printStackTrace(err);
+                status = 1;
             }
         }
         if (!results.isEmpty()) {
