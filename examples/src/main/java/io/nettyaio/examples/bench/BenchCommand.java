@@ -1,5 +1,6 @@
 package io.nettyaio.examples.bench;
 
+import java.io.Console;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class BenchCommand {
      * @return the process exit status: 0 done, 1 the run failed, 2 bad options
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        boolean terminal = System.console() != null;
+        boolean terminal = onTerminal();
         try {
             if (args.length == 0) {
                 return DefaultComparison.run(out, err, terminal ? Progress.terminal(err) : Progress.NONE);
@@ -82,6 +83,22 @@ public final class BenchCommand {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * {@code System.console() != null} means a terminal up to JDK 21; from JDK 22 there may be a console on
+     * redirected streams too, and {@code Console.isTerminal()} (looked up reflectively: we build for 17) tells.
+     */
+    private static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return true;
+        }
     }
 
     private static int usageError(PrintStream err, UsageException e) {
