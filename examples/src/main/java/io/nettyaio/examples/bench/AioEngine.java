@@ -91,6 +91,18 @@ final class AioEngine implements Engine {
         }
     }
 
+    /** The loops' counters: how many requests went to the kernel, in how many io_submit calls, and how many fell back
+     * to a blocking thread. What explains an aio result lies there. */
+    @Override
+    public String counters() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < channels.size(); i++) {
+            sb.append(i == 0 ? "" : "\n").append("aio loop ").append(i).append(" (whole run): ")
+                    .append(channels.get(i).metrics());
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
     @Override
     public void close() {
         for (StallProbe probe : probes) {

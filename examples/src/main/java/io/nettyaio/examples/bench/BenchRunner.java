@@ -49,6 +49,10 @@ final class BenchRunner {
                 log.println("bench: " + flight.inFlight() + " requests still in flight after " + DRAIN_TIMEOUT_SECONDS
                         + " s; closing anyway");
             }
+            String counters = engine.counters();
+            if (counters != null) {
+                log.println("bench: " + counters.replace("\n", "\nbench: "));
+            }
             engine.close();
         }
         checkFailure(flight);

@@ -17,6 +17,15 @@ interface Engine extends AutoCloseable {
     void start() throws IOException, UsageException;
 
     /**
+     * Describes the engine's own counters for the whole run (warm-up included), for people reading stderr.
+     *
+     * @return one line or more, or {@code null} when the engine keeps none
+     */
+    default String counters() {
+        return null;
+    }
+
+    /**
      * Closes files, stops threads and frees buffers. Called once, after the flight landed or gave up waiting; also
      * after a failed {@link #start()}.
      */
