@@ -91,8 +91,10 @@ final class AioEngine implements Engine {
         }
     }
 
-    /** The loops' counters: how many requests went to the kernel, in how many io_submit calls, and how many fell back
-     * to a blocking thread. What explains an aio result lies there. */
+    /**
+     * The loops' counters: how many requests went to the kernel, in how many io_submit calls, and how many fell back
+     * to a blocking thread. What explains an aio result lies there.
+     */
     @Override
     public String counters() {
         StringBuilder sb = new StringBuilder();
