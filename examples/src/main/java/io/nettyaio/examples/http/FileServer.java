@@ -198,10 +198,11 @@ public final class FileServer implements AutoCloseable {
             try {
                 Channel channel = bootstrap.bind(bindAddress, port).sync().channel();
                 return new FileServer(bossGroup, workerGroup, channel, directory.path(), activity);
-            } catch (InterruptedException | RuntimeException e) {
+            } catch (Throwable t) {
+                // Also a BindException, which sync() throws although bind() does not declare it.
                 bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-                throw e;
+                throw t;
             }
         }
     }
