@@ -94,6 +94,7 @@ final class FileBodyWriter {
             fail(new EOFException(file.path() + " shrank while being sent: end of file at " + position));
             return;
         }
+        activity.fileRead(n);
         position += n;
         remaining -= n;
         writing = true;

@@ -12,6 +12,7 @@ public final class ServerActivity {
     private int connections;
     private int openFiles;
     private long responsesAborted;
+    private long fileBytesRead;
 
     /** @return client connections currently open */
     public synchronized int connections() {
@@ -26,6 +27,33 @@ public final class ServerActivity {
     /** @return file responses cut short so far (client gone, I/O error) */
     public synchronized long responsesAborted() {
         return responsesAborted;
+    }
+
+    /** @return bytes read from files so far, over all responses */
+    public synchronized long fileBytesRead() {
+        return fileBytesRead;
+    }
+
+    /**
+     * Waits until at least {@code bytes} have been read from files since the server started.
+     *
+     * @param bytes the total to wait for
+     * @param timeout how long to wait at most
+     * @param unit the unit of {@code timeout}
+     * @return whether the total was reached before the timeout
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public synchronized boolean awaitFileBytesRead(long bytes, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (fileBytesRead < bytes) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     /**
@@ -62,6 +90,11 @@ public final class ServerActivity {
 
     synchronized void fileClosed() {
         openFiles--;
+        notifyAll();
+    }
+
+    synchronized void fileRead(int bytes) {
+        fileBytesRead += bytes;
         notifyAll();
     }
 
