@@ -1,9 +1,39 @@
 package io.nettyaio.channel;
 
-/** STUB: signatures from API.md; implementation in progress. */
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.nettyaio.linux.LinuxAio;
+
+/**
+ * Whether kernel AIO works here: probed once, for real (an AIO context and an eventfd are created and closed).
+ * The system property {@code io.nettyaio.noAio=true} turns it off. Thread-safe.
+ */
 public final class Aio {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(Aio.class);
+
+    static {
+        Throwable cause = LinuxAio.unavailabilityCause();
+        if (cause != null) {
+            logger.debug("Linux AIO is unavailable", cause);
+        }
+    }
+
     private Aio() { }
-    public static boolean isAvailable() { return false; }
-    public static void ensureAvailability() { throw new UnsatisfiedLinkError("stub"); }
-    public static Throwable unavailabilityCause() { return new UnsupportedOperationException("stub"); }
+
+    /** @return whether Linux AIO can be used in this process */
+    public static boolean isAvailable() {
+        return LinuxAio.isAvailable();
+    }
+
+    /**
+     * @throws UnsatisfiedLinkError when Linux AIO is unavailable, with the cause attached
+     */
+    public static void ensureAvailability() {
+        LinuxAio.ensureAvailability();
+    }
+
+    /** @return why Linux AIO is unavailable, or {@code null} when it is available */
+    public static Throwable unavailabilityCause() {
+        return LinuxAio.unavailabilityCause();
+    }
 }

@@ -1,15 +1,87 @@
 package io.nettyaio.channel;
 
+import io.netty.util.NettyRuntime;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.MultithreadEventExecutorGroup;
+import io.netty.util.internal.SystemPropertyUtil;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 
-/** STUB: signatures from API.md; implementation in progress. */
+/**
+ * A group of {@link AioEventLoop}s, each with its own AIO context and eventfd. {@link #next()} hands them out in
+ * turn; a file opened on one loop has all its completions on that loop's thread.
+ *
+ * <p>The context capacity (requests in the kernel at once, per loop) defaults to the system property
+ * {@value #QUEUE_DEPTH_PROP_NAME} or 256; more requests than that wait in a queue, in order. Each loop charges its
+ * capacity against the system-wide {@code fs.aio-max-nr}.
+ *
+ * <p>Shut it down with {@link #shutdownGracefully()} when done: submitted requests finish first.
+ */
 public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
-    public AioEventLoopGroup() { this(0); }
-    public AioEventLoopGroup(int nThreads) { super(nThreads, (Executor) null); }
-    @Override protected EventExecutor newChild(Executor executor, Object... args) {
-        throw new UnsupportedOperationException("stub");
+    /** System property for the default context capacity per loop. */
+    public static final String QUEUE_DEPTH_PROP_NAME = "io.nettyaio.queueDepth";
+    static final int DEFAULT_QUEUE_DEPTH = SystemPropertyUtil.getInt(QUEUE_DEPTH_PROP_NAME, 256);
+
+    /** Creates one loop per available processor. */
+    public AioEventLoopGroup() {
+        this(0);
+    }
+
+    /**
+     * @param nThreads the number of loops; 0 means one per available processor
+     * @throws UnsatisfiedLinkError when Linux AIO is unavailable (see {@link Aio#unavailabilityCause()})
+     */
+    public AioEventLoopGroup(int nThreads) {
+        this(nThreads, DEFAULT_QUEUE_DEPTH);
+    }
+
+    /**
+     * @param nThreads the number of loops; 0 means one per available processor
+     * @param queueDepth requests each loop may have in the kernel at once (its AIO context capacity), 1 to 65536
+     * @throws IllegalArgumentException when an argument is out of range
+     * @throws UnsatisfiedLinkError when Linux AIO is unavailable
+     */
+    public AioEventLoopGroup(int nThreads, int queueDepth) {
+        this(nThreads, queueDepth, new DefaultThreadFactory("aio-loop", false));
+    }
+
+    AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory) {
+        super(checkThreads(nThreads), threadFactory, checkQueueDepth(queueDepth));
+    }
+
+    private static int checkThreads(int nThreads) {
+        if (nThreads < 0) {
+            throw new IllegalArgumentException("nThreads: " + nThreads + " (expected: >= 0)");
+        }
+        Aio.ensureAvailability();
+        return nThreads == 0 ? NettyRuntime.availableProcessors() : nThreads;
+    }
+
+    private static int checkQueueDepth(int queueDepth) {
+        if (queueDepth < 1 || queueDepth > 65536) {
+            throw new IllegalArgumentException("queueDepth: " + queueDepth + " (expected: 1..65536)");
+        }
+        return queueDepth;
+    }
+
+    @Override
+    public AioEventLoop next() {
+        return (AioEventLoop) super.next();
+    }
+
+    @Override
+    protected EventExecutor newChild(Executor executor, Object... args) {
+        return new AioEventLoop(this, executor, (Integer) args[0]);
+    }
+
+    /** The group behind {@link AioFileChannel#open(java.nio.file.Path, java.nio.file.OpenOption...)}: daemon threads. */
+    static final class Default {
+        static final AioEventLoopGroup INSTANCE = new AioEventLoopGroup(
+                Math.min(2, NettyRuntime.availableProcessors()), DEFAULT_QUEUE_DEPTH,
+                new DefaultThreadFactory("aio-default", true));
+
+        private Default() { }
     }
 }

@@ -1,0 +1,314 @@
+package io.nettyaio.linux;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.LibraryOption;
+import jnr.ffi.Runtime;
+
+
+/**
+ * The system calls this module uses, as static methods that either return a result or throw
+ * {@link NativeIoException}. This is the only class that looks at return codes and errno; callers never do.
+ *
+ * <p>All methods are thread-safe in themselves (errno is saved per thread by jnr-ffi and read straight after the
+ * call on the same thread); what is shared is the kernel object, and its owner decides who may touch it.
+ */
+final class Native {
+    static final SyscallTable SYSCALLS;
+    static final LibC.Functions LIBC;
+    static final Runtime RUNTIME;
+    private static final Throwable LOAD_ERROR;
+
+    static {
+        SyscallTable table = null;
+        LibC.Functions libc = null;
+        Runtime runtime = null;
+        Throwable error = null;
+        try {
+            table = SyscallTable.forCurrentArch();
+            libc = LibraryLoader.create(LibC.Functions.class)
+                    .failImmediately()
+                    .option(LibraryOption.LoadNow, true)
+                    .load("c");
+            runtime = Runtime.getRuntime(libc);
+        } catch (Throwable t) {
+            error = t;
+            libc = null;
+        }
+        SYSCALLS = table;
+        LIBC = libc;
+        RUNTIME = runtime;
+        LOAD_ERROR = error;
+    }
+
+    // open(2) flags shared by x86_64 and aarch64 (O_DIRECT is in the per-arch table)
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
+    static final int O_RDWR = 2;
+    static final int O_CREAT = 0100;
+    static final int O_EXCL = 0200;
+    static final int O_TRUNC = 01000;
+    static final int O_APPEND = 02000;
+    static final int O_NONBLOCK = 04000;
+    static final int O_DSYNC = 010000;
+    static final int O_NOATIME = 01000000;
+    static final int O_CLOEXEC = 02000000;
+
+    static final int EFD_NONBLOCK = 04000;
+    static final int EFD_CLOEXEC = 02000000;
+
+    static final int POLLIN = 0x1;
+
+    private Native() { }
+
+    /** @return {@code null} when libc and the syscall table loaded, else why not */
+    static Throwable loadError() {
+        return LOAD_ERROR;
+    }
+
+    static void ensureLoaded() {
+        if (LOAD_ERROR != null) {
+            UnsatisfiedLinkError e = new UnsatisfiedLinkError("netty-aio native binding unavailable: " + LOAD_ERROR);
+            e.initCause(LOAD_ERROR);
+            throw e;
+        }
+    }
+
+    static int lastErrno() {
+        return RUNTIME.getLastError();
+    }
+
+    static String strerror(int errno) {
+        if (LIBC == null) {
+            return Errno.name(errno);
+        }
+        try {
+            String s = LIBC.strerror(errno);
+            return s == null ? Errno.name(errno) : s;
+        } catch (Throwable t) {
+            return Errno.name(errno);
+        }
+    }
+
+    static NativeIoException error(String operation) {
+        return new NativeIoException(operation, lastErrno());
+    }
+
+    static NativeIoException error(String operation, String detail) {
+        return new NativeIoException(operation, lastErrno(), detail);
+    }
+
+    // ---- Linux AIO ----
+
+    /** io_setup(nr, ctxp): {@code ctxAddress} must hold 0 on entry and receives the context id. */
+    static long ioSetup(int nr, long ctxAddress) throws NativeIoException {
+        long r = LIBC.syscall(SYSCALLS.ioSetup, nr, ctxAddress);
+        if (r < 0) {
+            int errno = lastErrno();
+            String detail = null;
+            if (errno == Errno.EAGAIN) {
+                detail = "asked for " + nr + " events; the system-wide limit is exhausted: /proc/sys/fs/aio-nr = "
+                        + readProc("/proc/sys/fs/aio-nr") + ", /proc/sys/fs/aio-max-nr = "
+                        + readProc("/proc/sys/fs/aio-max-nr")
+                        + " (raise it with: sysctl -w fs.aio-max-nr=1048576)";
+            }
+            throw new NativeIoException("io_setup", errno, detail);
+        }
+        return r;
+    }
+
+    static void ioDestroy(long ctx) throws NativeIoException {
+        if (LIBC.syscall(SYSCALLS.ioDestroy, ctx) < 0) {
+            throw error("io_destroy");
+        }
+    }
+
+    /**
+     * io_submit. Returns the number accepted; -EAGAIN is returned (not thrown) so the caller can keep the
+     * remainder queued, any other failure is thrown and belongs to the first iocb of the batch.
+     */
+    static int ioSubmit(long ctx, int nr, long iocbpp) throws NativeIoException {
+        long r = LIBC.syscall(SYSCALLS.ioSubmit, ctx, nr, iocbpp);
+        if (r >= 0) {
+            return (int) r;
+        }
+        int errno = lastErrno();
+        if (errno == Errno.EAGAIN) {
+            return -Errno.EAGAIN;
+        }
+        throw new NativeIoException("io_submit", errno);
+    }
+
+    /** io_getevents. EINTR is reported as 0 events (the kernel returns it even with SA_RESTART). */
+    static int ioGetevents(long ctx, long minNr, long nr, long events, long timespec) throws NativeIoException {
+        long r = LIBC.syscall(SYSCALLS.ioGetevents, ctx, minNr, nr, events, timespec);
+        if (r >= 0) {
+            return (int) r;
+        }
+        int errno = lastErrno();
+        if (errno == Errno.EINTR) {
+            return 0;
+        }
+        throw new NativeIoException("io_getevents", errno);
+    }
+
+    /** io_cancel: returns 0, or the negative errno for EINVAL/EINPROGRESS/EAGAIN; throws for anything else. */
+    static int ioCancel(long ctx, long iocb, long result) throws NativeIoException {
+        long r = LIBC.syscall(SYSCALLS.ioCancel, ctx, iocb, result);
+        if (r >= 0) {
+            return 0;
+        }
+        int errno = lastErrno();
+        if (errno == Errno.EINVAL || errno == Errno.EINPROGRESS || errno == Errno.EAGAIN) {
+            return -errno;
+        }
+        throw new NativeIoException("io_cancel", errno);
+    }
+
+    // ---- files and descriptors ----
+
+    static int open(String path, int flags, int mode) throws NativeIoException {
+        int fd = LIBC.open(path, flags | O_CLOEXEC, mode);
+        if (fd < 0) {
+            throw error("open", "path " + path);
+        }
+        return fd;
+    }
+
+    /** close(2). Never retried on EINTR: on Linux the descriptor is released even then. */
+    static void close(int fd) throws NativeIoException {
+        if (LIBC.close(fd) < 0) {
+            int errno = lastErrno();
+            if (errno != Errno.EINTR) {
+                throw new NativeIoException("close", errno);
+            }
+        }
+    }
+
+    static int eventfd(int initval, int flags) throws NativeIoException {
+        int fd = LIBC.eventfd(initval, flags);
+        if (fd < 0) {
+            throw error("eventfd");
+        }
+        return fd;
+    }
+
+    /** read(2) for non-blocking descriptors: returns -EAGAIN instead of throwing. */
+    static long readNonBlocking(String operation, int fd, long buf, long count) throws NativeIoException {
+        long r = LIBC.read(fd, buf, count);
+        if (r >= 0) {
+            return r;
+        }
+        int errno = lastErrno();
+        if (errno == Errno.EAGAIN) {
+            return -Errno.EAGAIN;
+        }
+        throw new NativeIoException(operation, errno);
+    }
+
+    /** write(2) for non-blocking descriptors: returns -EAGAIN instead of throwing. */
+    static long writeNonBlocking(String operation, int fd, long buf, long count) throws NativeIoException {
+        long r = LIBC.write(fd, buf, count);
+        if (r >= 0) {
+            return r;
+        }
+        int errno = lastErrno();
+        if (errno == Errno.EAGAIN) {
+            return -Errno.EAGAIN;
+        }
+        throw new NativeIoException(operation, errno);
+    }
+
+    static long pread(int fd, long buf, long count, long offset) throws NativeIoException {
+        while (true) {
+            long r = LIBC.pread(fd, buf, count, offset);
+            if (r >= 0) {
+                return r;
+            }
+            int errno = lastErrno();
+            if (errno != Errno.EINTR) {
+                throw new NativeIoException("pread", errno);
+            }
+        }
+    }
+
+    static long pwrite(int fd, long buf, long count, long offset) throws NativeIoException {
+        while (true) {
+            long r = LIBC.pwrite(fd, buf, count, offset);
+            if (r >= 0) {
+                return r;
+            }
+            int errno = lastErrno();
+            if (errno != Errno.EINTR) {
+                throw new NativeIoException("pwrite", errno);
+            }
+        }
+    }
+
+    /** poll(2): returns the number of ready descriptors, 0 on timeout or EINTR. */
+    static int poll(long pollfds, int nfds, int timeoutMillis) throws NativeIoException {
+        int r = LIBC.poll(pollfds, nfds, timeoutMillis);
+        if (r >= 0) {
+            return r;
+        }
+        int errno = lastErrno();
+        if (errno == Errno.EINTR) {
+            return 0;
+        }
+        throw new NativeIoException("poll", errno);
+    }
+
+    static void fsync(int fd) throws NativeIoException {
+        if (LIBC.fsync(fd) < 0) {
+            throw error("fsync");
+        }
+    }
+
+    static void fdatasync(int fd) throws NativeIoException {
+        if (LIBC.fdatasync(fd) < 0) {
+            throw error("fdatasync");
+        }
+    }
+
+    static void ftruncate(int fd, long length) throws NativeIoException {
+        if (LIBC.ftruncate(fd, length) < 0) {
+            throw error("ftruncate", "length " + length);
+        }
+    }
+
+    static void fallocate(int fd, int mode, long offset, long length) throws NativeIoException {
+        if (LIBC.fallocate(fd, mode, offset, length) < 0) {
+            throw error("fallocate", "mode " + mode + ", offset " + offset + ", length " + length);
+        }
+    }
+
+    static void statx(int fd, int mask, long buf) throws NativeIoException {
+        // AT_EMPTY_PATH: stat the descriptor itself
+        if (LIBC.statx(fd, "", 0x1000, mask, buf) < 0) {
+            throw error("statx");
+        }
+    }
+
+    static long alignedAlloc(long alignment, long size) {
+        // aligned_alloc wants size to be a multiple of alignment
+        long rounded = (size + alignment - 1) & -alignment;
+        long address = LIBC.aligned_alloc(alignment, rounded);
+        if (address == 0) {
+            throw new OutOfMemoryError("aligned_alloc(" + alignment + ", " + rounded + ") failed");
+        }
+        return address;
+    }
+
+    static void free(long address) {
+        LIBC.free(address);
+    }
+
+    private static String readProc(String file) {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get(file)),
+                    java.nio.charset.StandardCharsets.US_ASCII).trim();
+        } catch (Exception e) {
+            return "unreadable (" + e + ")";
+        }
+    }
+
+}

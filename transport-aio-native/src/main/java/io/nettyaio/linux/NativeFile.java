@@ -1,0 +1,234 @@
+package io.nettyaio.linux;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An open file descriptor with the synchronous file system calls an AIO user needs around its requests: size,
+ * O_DIRECT alignment (statx), fallocate, ftruncate, fsync, fdatasync, and positional read/write for tests and
+ * fallbacks.
+ *
+ * <p>Thread-safe except for {@link #close()}, which the owner must call only once no request on the descriptor is
+ * in flight (the kernel would keep the file open anyway, but a reused descriptor number would be confused).
+ */
+public final class NativeFile implements AutoCloseable {
+    static final int STATX_TYPE = 0x1;
+    static final int STATX_MODE = 0x2;
+    static final int STATX_SIZE = 0x200;
+    static final int STATX_DIOALIGN = 0x2000;
+    private static final int STATX_BUF_SIZE = 256;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFDIR = 0040000;
+
+    /** fallocate mode: keep the file size (reserve blocks past EOF). */
+    public static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    /** fallocate mode: deallocate (with KEEP_SIZE). */
+    public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    /** fallocate mode: zero the range. */
+    public static final int FALLOC_FL_ZERO_RANGE = 0x10;
+
+    private final String path;
+    private final int fd;
+    private final int flags;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private NativeFile(String path, int fd, int flags) {
+        this.path = path;
+        this.fd = fd;
+        this.flags = flags;
+    }
+
+    /**
+     * Opens a file.
+     *
+     * @param path the path
+     * @param flags {@link OpenFlags} values combined with {@code |}; {@code O_CLOEXEC} is added
+     * @param mode permission bits when the file is created, e.g. {@code 0644}
+     * @return the open file; the caller owns it and must close it
+     * @throws NativeIoException when open(2) fails (ENOENT, EACCES, EISDIR, EINVAL for O_DIRECT on a filesystem
+     *                           that refuses it, ...); the message names the path
+     */
+    public static NativeFile open(String path, int flags, int mode) throws NativeIoException {
+        if (path == null) {
+            throw new NullPointerException("path");
+        }
+        Native.ensureLoaded();
+        int fd = Native.open(path, flags, mode);
+        NativeResources.FILES.incrementAndGet();
+        return new NativeFile(path, fd, flags);
+    }
+
+    /** @return the descriptor */
+    public int fd() {
+        return fd;
+    }
+
+    /** @return the path it was opened with */
+    public String path() {
+        return path;
+    }
+
+    /** @return the flags it was opened with (without O_CLOEXEC) */
+    public int flags() {
+        return flags;
+    }
+
+    /** @return whether it was opened with O_DIRECT */
+    public boolean isDirect() {
+        return OpenFlags.DIRECT != 0 && (flags & OpenFlags.DIRECT) != 0;
+    }
+
+    /** @return whether it is open for reading (O_RDONLY or O_RDWR) */
+    public boolean isReadable() {
+        return (flags & 3) == OpenFlags.RDONLY || (flags & 3) == OpenFlags.RDWR;
+    }
+
+    /** @return whether it is open for writing (O_WRONLY or O_RDWR) */
+    public boolean isWritable() {
+        return (flags & 3) == OpenFlags.WRONLY || (flags & 3) == OpenFlags.RDWR;
+    }
+
+    /**
+     * @return the file size in bytes (statx)
+     * @throws NativeIoException when statx fails
+     */
+    public long size() throws NativeIoException {
+        return stat(STATX_SIZE, 40);
+    }
+
+    /**
+     * @return whether the descriptor refers to a regular file
+     * @throws NativeIoException when statx fails
+     */
+    public boolean isRegularFile() throws NativeIoException {
+        return (mode() & S_IFMT) == S_IFREG;
+    }
+
+    /**
+     * @return whether the descriptor refers to a directory
+     * @throws NativeIoException when statx fails
+     */
+    public boolean isDirectory() throws NativeIoException {
+        return (mode() & S_IFMT) == S_IFDIR;
+    }
+
+    private int mode() throws NativeIoException {
+        return (int) stat(STATX_TYPE | STATX_MODE, -28) & 0xffff;
+    }
+
+    /**
+     * The O_DIRECT alignment the kernel reports for this file (statx {@code STATX_DIOALIGN}).
+     *
+     * @return the alignment; {@link DioAlignment#isReported()} is false on tmpfs, FUSE and other filesystems
+     *         that report nothing, and on kernels before 6.1
+     * @throws NativeIoException when statx fails
+     */
+    public DioAlignment dioAlignment() throws NativeIoException {
+        NativeMemory buf = NativeMemory.allocate(STATX_BUF_SIZE, 64);
+        try {
+            Native.statx(fd, STATX_DIOALIGN, buf.address());
+            ByteBuffer b = buf.buffer();
+            if ((b.getInt(0) & STATX_DIOALIGN) == 0) {
+                return new DioAlignment(0, 0);
+            }
+            return new DioAlignment(b.getInt(152), b.getInt(156));
+        } finally {
+            buf.free();
+        }
+    }
+
+    /** Reads a field: a positive offset is a u64 at that offset, a negative one a u16 at -offset. */
+    private long stat(int mask, int offset) throws NativeIoException {
+        NativeMemory buf = NativeMemory.allocate(STATX_BUF_SIZE, 64);
+        try {
+            Native.statx(fd, mask, buf.address());
+            return offset >= 0 ? buf.buffer().getLong(offset) : buf.buffer().getShort(-offset);
+        } finally {
+            buf.free();
+        }
+    }
+
+    /**
+     * {@code fallocate(2)}.
+     *
+     * @param mode 0 (allocate and extend), or {@code FALLOC_FL_*} flags
+     * @param offset first byte
+     * @param length bytes
+     * @throws NativeIoException on failure (EOPNOTSUPP where the filesystem cannot, ENOSPC, ...)
+     */
+    public void allocate(int mode, long offset, long length) throws NativeIoException {
+        Native.fallocate(fd, mode, offset, length);
+    }
+
+    /**
+     * {@code ftruncate(2)}: sets the size, extending with a hole or cutting.
+     *
+     * @param length the new size
+     * @throws NativeIoException on failure
+     */
+    public void truncate(long length) throws NativeIoException {
+        Native.ftruncate(fd, length);
+    }
+
+    /**
+     * {@code fsync(2)}, synchronously.
+     *
+     * @throws NativeIoException on failure (EIO: data written earlier may be lost)
+     */
+    public void fsync() throws NativeIoException {
+        Native.fsync(fd);
+    }
+
+    /**
+     * {@code fdatasync(2)}, synchronously.
+     *
+     * @throws NativeIoException on failure
+     */
+    public void fdatasync() throws NativeIoException {
+        Native.fdatasync(fd);
+    }
+
+    /**
+     * {@code pread(2)}, synchronously (retried on EINTR). The memory must stay valid during the call.
+     *
+     * @return bytes read, 0 at end of file
+     * @throws NativeIoException on failure
+     */
+    public long pread(long address, long length, long offset) throws NativeIoException {
+        return Native.pread(fd, address, length, offset);
+    }
+
+    /**
+     * {@code pwrite(2)}, synchronously (retried on EINTR); may write fewer bytes than asked.
+     *
+     * @return bytes written
+     * @throws NativeIoException on failure
+     */
+    public long pwrite(long address, long length, long offset) throws NativeIoException {
+        return Native.pwrite(fd, address, length, offset);
+    }
+
+    /** @return whether {@link #close()} was called */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Closes the descriptor. Idempotent.
+     *
+     * @throws NativeIoException when close(2) reports an error (the descriptor is released anyway)
+     */
+    @Override
+    public void close() throws NativeIoException {
+        if (closed.compareAndSet(false, true)) {
+            NativeResources.FILES.decrementAndGet();
+            Native.close(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NativeFile(" + path + ", fd " + fd + ")";
+    }
+}

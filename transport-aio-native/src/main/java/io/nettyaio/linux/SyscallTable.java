@@ -1,0 +1,47 @@
+package io.nettyaio.linux;
+
+/**
+ * Syscall numbers and open(2) flags that differ between architectures. Only x86_64 and aarch64 are known; on any
+ * other architecture {@link #forCurrentArch()} throws, and the binding reports itself unavailable with that cause.
+ */
+final class SyscallTable {
+    final String arch;
+    final long ioSetup;
+    final long ioDestroy;
+    final long ioSubmit;
+    final long ioCancel;
+    final long ioGetevents;
+    /** O_DIRECT is 040000 on x86 but 0200000 on arm and aarch64. */
+    final int oDirect;
+
+    private SyscallTable(String arch, long ioSetup, long ioDestroy, long ioSubmit, long ioCancel, long ioGetevents,
+                         int oDirect) {
+        this.arch = arch;
+        this.ioSetup = ioSetup;
+        this.ioDestroy = ioDestroy;
+        this.ioSubmit = ioSubmit;
+        this.ioCancel = ioCancel;
+        this.ioGetevents = ioGetevents;
+        this.oDirect = oDirect;
+    }
+
+    static SyscallTable forCurrentArch() {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(java.util.Locale.ROOT).startsWith("linux")) {
+            throw new UnsupportedOperationException("Linux AIO needs Linux; this is " + os);
+        }
+        String arch = System.getProperty("os.arch", "");
+        switch (arch) {
+            case "amd64":
+            case "x86_64":
+                return new SyscallTable("x86_64", 206, 207, 209, 210, 208, 0x4000);
+            case "aarch64":
+            case "arm64":
+                // asm-generic/unistd.h
+                return new SyscallTable("aarch64", 0, 1, 2, 3, 4, 0x10000);
+            default:
+                throw new UnsupportedOperationException("no syscall table for architecture " + arch
+                        + " (supported: x86_64, aarch64)");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.nettyaio.linux;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class NativeFileAndEventFdTest extends NativeTestSupport {
+
+    @Test
+    void shouldReportSizeAlignmentAndType() throws Exception {
+        Path path = randomFile("stat.dat", 12345);
+        try (NativeFile file = NativeFile.open(path.toString(), OpenFlags.RDWR | OpenFlags.DIRECT, 0)) {
+            assertEquals(12345, file.size());
+            assertTrue(file.isRegularFile());
+            assertFalse(file.isDirectory());
+            assertTrue(file.isDirect());
+            assertTrue(file.isReadable() && file.isWritable());
+            DioAlignment alignment = file.dioAlignment();
+            assertTrue(alignment.isReported(), "ext4 under target/ reports STATX_DIOALIGN: " + alignment);
+            assertTrue(Integer.bitCount(alignment.memoryAlignment()) == 1 && alignment.memoryAlignment() >= 1);
+            assertTrue(Integer.bitCount(alignment.offsetAlignment()) == 1);
+            file.truncate(8192);
+            assertEquals(8192, file.size());
+            file.allocate(0, 0, 65536);
+            assertEquals(65536, file.size());
+            file.allocate(NativeFile.FALLOC_FL_KEEP_SIZE, 65536, 65536);
+            assertEquals(65536, file.size());
+            file.fsync();
+            file.fdatasync();
+        }
+        try (NativeFile dir = NativeFile.open(DIR.toString(), OpenFlags.RDONLY, 0)) {
+            assertTrue(dir.isDirectory());
+        }
+    }
+
+    @Test
+    void shouldReadAndWriteSynchronously() throws Exception {
+        Path path = DIR.resolve("sync.dat");
+        Files.deleteIfExists(path);
+        NativeMemory mem = NativeMemory.allocate(4096, 4096);
+        try (NativeFile file = NativeFile.open(path.toString(), OpenFlags.RDWR | OpenFlags.CREAT | OpenFlags.EXCL,
+                0600)) {
+            fill(mem, "hello, aio".getBytes());
+            assertEquals(10, file.pwrite(mem.address(), 10, 100));
+            mem.zero(0, 4096);
+            assertEquals(10, file.pread(mem.address(), 4096, 100));
+            assertEquals("hello, aio", new String(bytes(mem, 0, 10)));
+            assertEquals(0, file.pread(mem.address(), 4096, 1000));
+        } finally {
+            mem.free();
+        }
+    }
+
+    @Test
+    void shouldNameErrnoOperationAndPathWhenOpenFails() throws Exception {
+        Path missing = DIR.resolve("no-such-file");
+        Files.deleteIfExists(missing);
+        NativeIoException e = assertThrows(NativeIoException.class,
+                () -> NativeFile.open(missing.toString(), OpenFlags.RDONLY, 0));
+        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals("ENOENT", e.errnoName());
+        assertEquals("open", e.operation());
+        assertTrue(e.getMessage().startsWith("open(..) failed with error(-2): No such file or directory [ENOENT]"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        NativeIoException isDir = assertThrows(NativeIoException.class,
+                () -> NativeFile.open(DIR.toString(), OpenFlags.RDWR, 0));
+        assertEquals("EISDIR", isDir.errnoName());
+    }
+
+    @Test
+    void shouldCountEventFdSignalsAndWakeAPoller() throws Exception {
+        try (EventFd efd = EventFd.open()) {
+            assertEquals(0, efd.read());
+            assertFalse(efd.awaitReadable(0));
+            assertTrue(efd.signal());
+            assertTrue(efd.signal());
+            efd.write(3);
+            assertTrue(efd.awaitReadable(0));
+            assertEquals(5, efd.read());
+            assertEquals(0, efd.read());
+
+            CountDownLatch started = new CountDownLatch(1);
+            Thread waker = new Thread(() -> {
+                try {
+                    started.await(10, TimeUnit.SECONDS);
+                    efd.signal();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            waker.start();
+            started.countDown();
+            assertTrue(efd.awaitReadable(10_000), "a signal from another thread must wake poll");
+            waker.join(10_000);
+            assertEquals(1, efd.read());
+            assertThrows(IllegalArgumentException.class, () -> efd.write(0));
+        }
+    }
+
+    @Test
+    void shouldIgnoreSignalAfterClose() throws Exception {
+        EventFd efd = EventFd.open();
+        efd.close();
+        assertTrue(efd.isClosed());
+        assertFalse(efd.signal());
+        efd.close();
+    }
+
+    @Test
+    void shouldNameErrnosAndReportAvailability() {
+        assertEquals("EAGAIN", Errno.name(11));
+        assertEquals("EAGAIN", Errno.name(-11));
+        assertEquals("ECANCELED", Errno.name(125));
+        assertEquals("errno 999", Errno.name(999));
+        assertTrue(LinuxAio.isAvailable(), () -> "AIO must work on the CI machine: " + LinuxAio.unavailabilityCause());
+        assertNull(LinuxAio.unavailabilityCause());
+        NativeIoException e = new NativeIoException("io_submit", -11);
+        assertEquals("io_submit(..) failed with error(-11): Resource temporarily unavailable [EAGAIN]", e.getMessage());
+    }
+
+    @Test
+    void shouldRejectBadMemoryArguments() {
+        assertEquals("size: 0 (expected: 1..2147483647)",
+                assertThrows(IllegalArgumentException.class, () -> NativeMemory.allocate(0, 64)).getMessage());
+        assertEquals("alignment: 24 (expected: a power of two >= 8)",
+                assertThrows(IllegalArgumentException.class, () -> NativeMemory.allocate(64, 24)).getMessage());
+        NativeMemory m = NativeMemory.allocate(100, 4096);
+        assertEquals(0, m.address() % 4096);
+        assertEquals(0, m.buffer().getLong(92));
+        m.free();
+        m.free();
+        assertTrue(m.isFreed());
+    }
+}

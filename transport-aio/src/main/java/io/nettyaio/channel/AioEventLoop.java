@@ -1,0 +1,153 @@
+package io.nettyaio.channel;
+
+import io.netty.util.concurrent.RejectedExecutionHandlers;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
+import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.nettyaio.linux.EventFd;
+import io.nettyaio.linux.NativeIoException;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A completion loop: one thread that owns one AIO context and one eventfd. It sleeps in {@code poll(2)} on the
+ * eventfd, which both the kernel (on completion) and other threads (on new tasks) ring; each turn it reaps every
+ * ready completion, runs tasks (requests handed over from other threads among them), and submits everything
+ * prepared during the turn with one {@code io_submit}.
+ *
+ * <p>Shutdown ({@code shutdownGracefully}) lets submitted requests finish, fails requests still waiting for a slot
+ * with {@code ClosedChannelException}, closes the channels bound to the loop, and frees the context.
+ *
+ * <p>Obtain loops from an {@link AioEventLoopGroup}; pass one to {@link AioFileChannel#open(java.nio.file.Path,
+ * io.netty.util.concurrent.EventExecutor, java.nio.file.OpenOption...)} to run that file's completions, and its
+ * promise listeners, on this thread.
+ */
+public final class AioEventLoop extends SingleThreadEventExecutor {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioEventLoop.class);
+    private static final long MAX_POLL_MILLIS = TimeUnit.SECONDS.toMillis(1);
+
+    private final EventFd eventFd;
+    private final AioEngine engine;
+    /** True while the loop is (about to be) blocked in poll: only then does a wakeup need an eventfd write. */
+    private final AtomicBoolean polling = new AtomicBoolean();
+    private final Set<AioFileChannel> channels = ConcurrentHashMap.newKeySet();
+
+    AioEventLoop(AioEventLoopGroup parent, Executor executor, int capacity) {
+        super(parent, executor, false, PlatformDependent.<Runnable>newMpscQueue(),
+                RejectedExecutionHandlers.reject());
+        EventFd efd = null;
+        try {
+            efd = EventFd.open();
+            this.engine = new AioEngine(capacity, efd);
+        } catch (NativeIoException e) {
+            closeQuietly(efd);
+            throw new IllegalStateException("cannot create AIO completion loop with capacity " + capacity + ": "
+                    + e.getMessage(), e);
+        }
+        this.eventFd = efd;
+    }
+
+    private static void closeQuietly(EventFd efd) {
+        if (efd != null) {
+            try {
+                efd.close();
+            } catch (NativeIoException ignore) {
+                // nothing else to do
+            }
+        }
+    }
+
+    AioEngine engine() {
+        return engine;
+    }
+
+    /**
+     * The loop's counters. Read from any thread for a recent picture (see {@link AioMetrics}).
+     *
+     * @return the counters
+     */
+    public AioMetrics metrics() {
+        return engine.metrics();
+    }
+
+    /** @return how many requests this loop can have in the kernel at once (its AIO context's capacity) */
+    public int capacity() {
+        return engine.capacity();
+    }
+
+    void register(AioFileChannel channel) {
+        channels.add(channel);
+    }
+
+    void unregister(AioFileChannel channel) {
+        channels.remove(channel);
+    }
+
+    @Override
+    protected void run() {
+        for (;;) {
+            try {
+                if (!hasTasks()) {
+                    waitForWork();
+                }
+                engine.reap();
+                runAllTasks();
+                engine.flush();
+            } catch (Throwable t) {
+                logger.warn("Unexpected exception in the AIO completion loop", t);
+            }
+            if (isShuttingDown()) {
+                if (!engine.hasWork() && confirmShutdown()) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private void waitForWork() throws NativeIoException {
+        long delayNanos = isShuttingDown() ? TimeUnit.MILLISECONDS.toNanos(100)
+                : delayNanos(ticker().nanoTime());
+        long millis = Math.min(MAX_POLL_MILLIS, (delayNanos + 999_999) / 1_000_000);
+        polling.set(true);
+        try {
+            // A task added after the check above saw polling == true and rang the eventfd, or is seen here
+            if (hasTasks()) {
+                return;
+            }
+            if (eventFd.awaitReadable((int) millis)) {
+                eventFd.read();
+            }
+        } finally {
+            polling.set(false);
+        }
+    }
+
+    @Override
+    protected void wakeup(boolean inEventLoop) {
+        if (!inEventLoop && polling.compareAndSet(true, false)) {
+            try {
+                eventFd.signal();
+            } catch (NativeIoException e) {
+                logger.warn("Cannot wake the AIO completion loop", e);
+            }
+        }
+    }
+
+    @Override
+    protected void cleanup() {
+        try {
+            for (AioFileChannel channel : channels) {
+                channel.loopTerminated();
+            }
+            engine.close();
+        } finally {
+            channels.clear();
+            closeQuietly(eventFd);
+        }
+    }
+}

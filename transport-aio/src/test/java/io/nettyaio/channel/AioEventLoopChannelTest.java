@@ -1,0 +1,188 @@
+package io.nettyaio.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.nettyaio.linux.NativeResources;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.nio.file.StandardOpenOption.READ;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The contract on our own completion loop, plus what is specific to it: batching, back-pressure, shutdown. */
+class AioEventLoopChannelTest extends AioFileChannelContractTest {
+    private static AioEventLoopGroup group;
+    private static long contextsBefore;
+
+    @BeforeAll
+    static void startGroup() {
+        contextsBefore = NativeResources.openContexts();
+        group = new AioEventLoopGroup(1, 32);
+    }
+
+    @AfterAll
+    static void stopGroup() throws InterruptedException {
+        assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+        assertEquals(contextsBefore, NativeResources.openContexts(), "AIO context leaked");
+    }
+
+    @Override
+    protected EventExecutor executor() {
+        return group.next();
+    }
+
+    @Override
+    protected boolean completesOnExecutorThread() {
+        return true;
+    }
+
+    @Test
+    void shouldQueueTenThousandRequestsOnContextOfThirtyTwoAndLoseNone() throws Exception {
+        Files.write(file, random(256 * BLOCK, 20));
+        AioEventLoop loop = group.next();
+        long completedBefore = loop.metrics().completed();
+        try (AioFileChannel ch = open(file, READ)) {
+            int n = 10_000;
+            CountDownLatch done = new CountDownLatch(n);
+            AtomicInteger ok = new AtomicInteger();
+            for (int i = 0; i < n; i++) {
+                ByteBuf dst = Unpooled.directBuffer(512);
+                ch.read(dst, (long) (i % 256) * BLOCK).addListener(f -> {
+                    if (f.isSuccess() && (Integer) f.getNow() == 512) {
+                        ok.incrementAndGet();
+                    }
+                    dst.release();
+                    done.countDown();
+                });
+            }
+            assertTrue(done.await(60, TimeUnit.SECONDS));
+            assertEquals(n, ok.get());
+            assertTrue(loop.metrics().queuedHighWater() > 0, "requests beyond 32 must have waited in the queue");
+            assertTrue(loop.metrics().completed() - completedBefore >= n);
+            assertEquals(0, loop.metrics().inFlight());
+        }
+    }
+
+    @Test
+    void shouldSubmitABatchOfThirtyTwoWithOneSystemCall() throws Exception {
+        Files.write(file, random(32 * BLOCK, 21));
+        AioEventLoop loop = group.next();
+        try (AioFileChannel ch = open(file, READ)) {
+            int rounds = 50;
+            long callsBefore = loop.metrics().submitCalls();
+            long submittedBefore = loop.metrics().submitted();
+            long reapsBefore = loop.metrics().reapCalls();
+            for (int r = 0; r < rounds; r++) {
+                CountDownLatch done = new CountDownLatch(32);
+                List<ByteBuf> bufs = new ArrayList<>();
+                loop.execute(() -> {
+                    // 32 requests made in one loop turn
+                    for (int i = 0; i < 32; i++) {
+                        ByteBuf dst = Unpooled.directBuffer(BLOCK);
+                        bufs.add(dst);
+                        ch.read(dst, (long) i * BLOCK).addListener(f -> done.countDown());
+                    }
+                });
+                assertTrue(done.await(30, TimeUnit.SECONDS));
+                bufs.forEach(ByteBuf::release);
+            }
+            long calls = loop.metrics().submitCalls() - callsBefore;
+            long submitted = loop.metrics().submitted() - submittedBefore;
+            long reaps = loop.metrics().reapCalls() - reapsBefore;
+            double perRequest = (double) calls / submitted;
+            System.out.printf("batching at depth 32: %d requests, %d io_submit (%.3f per request), %d loop turns "
+                    + "reaping the ring (%.3f per request, no io_getevents)%n", submitted, calls, perRequest, reaps,
+                    (double) reaps / submitted);
+            assertEquals(rounds * 32L, submitted);
+            assertTrue(perRequest <= 0.1, "io_submit calls per request: " + perRequest);
+        }
+    }
+
+    @Test
+    void shouldCancelRequestsStillWaitingForASlot() throws Exception {
+        Files.write(file, random(64 * BLOCK, 22));
+        AioEventLoop loop = group.next();
+        try (AioFileChannel ch = open(file, READ)) {
+            int n = 200;
+            List<Future<Integer>> futures = new ArrayList<>();
+            List<ByteBuf> bufs = new ArrayList<>();
+            CountDownLatch made = new CountDownLatch(1);
+            loop.execute(() -> {
+                // All made in one turn: 32 get slots, the rest wait; cancel is only possible for those
+                for (int i = 0; i < n; i++) {
+                    ByteBuf dst = Unpooled.directBuffer(BLOCK);
+                    bufs.add(dst);
+                    futures.add(ch.read(dst, (long) (i % 64) * BLOCK));
+                }
+                int cancelled = 0;
+                for (Future<Integer> f : futures) {
+                    if (f.cancel(false)) {
+                        cancelled++;
+                    }
+                }
+                assertEquals(n - loop.capacity(), cancelled, "exactly the waiting requests are cancellable");
+                made.countDown();
+            });
+            assertTrue(made.await(30, TimeUnit.SECONDS));
+            int completed = 0;
+            int cancelled = 0;
+            for (Future<Integer> f : futures) {
+                assertTrue(f.await(30, TimeUnit.SECONDS));
+                if (f.isSuccess()) {
+                    completed++;
+                } else {
+                    assertInstanceOf(CancellationException.class, f.cause());
+                    cancelled++;
+                }
+            }
+            assertEquals(loop.capacity(), completed);
+            assertEquals(n - loop.capacity(), cancelled);
+            for (ByteBuf b : bufs) {
+                assertEquals(1, b.refCnt(), "the channel released its reference");
+                b.release();
+            }
+        }
+    }
+
+    @Test
+    void shouldFailQueuedRequestsAndCloseFilesWhenLoopShutsDown() throws Exception {
+        Files.write(file, random(64 * BLOCK, 23));
+        AioEventLoopGroup own = new AioEventLoopGroup(1, 8);
+        AioFileChannel ch = AioFileChannel.open(file, own.next(), READ);
+        int n = 100;
+        CountDownLatch all = new CountDownLatch(n);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        for (int i = 0; i < n; i++) {
+            ByteBuf dst = Unpooled.directBuffer(BLOCK);
+            ch.read(dst, (long) (i % 64) * BLOCK).addListener(f -> {
+                if (f.isSuccess()) {
+                    ok.incrementAndGet();
+                } else if (f.cause() instanceof ClosedChannelException) {
+                    closed.incrementAndGet();
+                }
+                dst.release();
+                all.countDown();
+            });
+        }
+        assertTrue(own.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+        assertTrue(all.await(30, TimeUnit.SECONDS), "every request completes or fails");
+        assertEquals(n, ok.get() + closed.get());
+        assertFalse(ch.isOpen(), "channels of a terminated loop are closed");
+        ByteBuf dst = Unpooled.directBuffer(8);
+        assertInstanceOf(ClosedChannelException.class, failure(ch.read(dst, 0)));
+        dst.release();
+    }
+}

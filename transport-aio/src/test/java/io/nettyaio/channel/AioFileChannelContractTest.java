@@ -1,0 +1,546 @@
+package io.nettyaio.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.PromiseCombiner;
+import io.nettyaio.linux.NativeIoException;
+import io.nettyaio.linux.NativeResources;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The behaviour every way of driving {@link AioFileChannel} must have. Subclasses say how channels are opened
+ * (which executor drives completions) and how that engine is torn down.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class AioFileChannelContractTest {
+    static final int BLOCK = 4096;
+    protected static final Path DIR = Paths.get("target", "contract-test").toAbsolutePath();
+    private final List<AioFileChannel> opened = new ArrayList<>();
+    private long filesBefore;
+    protected Path file;
+
+    /** The executor channels are opened with, and that listeners of promise-less calls run on. */
+    protected abstract EventExecutor executor();
+
+    /** Whether listeners of {@link #executor()} promises run on the thread that reaps completions. */
+    protected abstract boolean completesOnExecutorThread();
+
+    protected AioFileChannel open(Path path, OpenOption... options) throws IOException {
+        AioFileChannel ch = AioFileChannel.open(path, executor(), options);
+        opened.add(ch);
+        return ch;
+    }
+
+    @BeforeEach
+    void setUp(TestInfo info) throws IOException {
+        Files.createDirectories(DIR);
+        file = DIR.resolve(getClass().getSimpleName() + "-" + info.getTestMethod().get().getName() + ".dat");
+        Files.deleteIfExists(file);
+        filesBefore = NativeResources.openFiles();
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (AioFileChannel ch : opened) {
+            ch.close();
+        }
+        assertEquals(filesBefore, NativeResources.openFiles(), "file descriptors leaked");
+        LeakRecorder.assertNoLeaks();
+    }
+
+    static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        assertTrue(f.await(60, TimeUnit.SECONDS), "future did not complete in 60 s");
+        if (!f.isSuccess()) {
+            throw new ExecutionException(f.cause());
+        }
+        return f.getNow();
+    }
+
+    static Throwable failure(Future<?> f) throws InterruptedException {
+        assertTrue(f.await(60, TimeUnit.SECONDS), "future did not complete in 60 s");
+        assertFalse(f.isSuccess(), "expected failure");
+        return f.cause();
+    }
+
+    @Test
+    void shouldWriteAndReadBackDirectBuffers() throws Exception {
+        byte[] data = random(3 * BLOCK + 100, 1);
+        try (AioFileChannel ch = open(file, READ, WRITE, CREATE)) {
+            ByteBuf src = Unpooled.directBuffer(data.length).writeBytes(data);
+            assertEquals(data.length, await(ch.write(src, 10)));
+            assertEquals(data.length, src.readerIndex(), "readerIndex advances by the bytes written");
+            src.release();
+            assertEquals(10 + data.length, ch.size());
+
+            ByteBuf dst = Unpooled.directBuffer(data.length);
+            assertEquals(data.length, await(ch.read(dst, 10)));
+            assertEquals(data.length, dst.writerIndex(), "writerIndex advances by the bytes read");
+            assertArrayEquals(data, ByteBufUtil.getBytes(dst));
+            dst.release();
+        }
+        assertArrayEquals(data, Arrays.copyOfRange(Files.readAllBytes(file), 10, 10 + data.length));
+    }
+
+    @Test
+    void shouldBounceHeapBuffers() throws Exception {
+        byte[] data = random(10_000, 2);
+        try (AioFileChannel ch = open(file, READ, WRITE, CREATE)) {
+            ByteBuf src = Unpooled.wrappedBuffer(data);
+            assertEquals(data.length, await(ch.write(src, 0)));
+            assertEquals(data.length, src.readerIndex());
+            src.release();
+            ByteBuf dst = Unpooled.buffer(20_000);
+            dst.writeBytes(new byte[]{9, 9});
+            assertEquals(data.length, await(ch.read(dst, 0)), "read returns the bytes up to end of file");
+            assertEquals(2 + data.length, dst.writerIndex());
+            assertArrayEquals(data, ByteBufUtil.getBytes(dst, 2, data.length));
+            dst.release();
+        }
+    }
+
+    @Test
+    void shouldReturnMinusOneAtEndOfFileAndShortReadsBeforeIt() throws Exception {
+        Files.write(file, random(10_000, 3));
+        try (AioFileChannel ch = open(file, READ)) {
+            ByteBuf dst = Unpooled.directBuffer(BLOCK);
+            assertEquals(10_000 - 8192, await(ch.read(dst, 8192)));
+            dst.clear();
+            assertEquals(-1, await(ch.read(dst, 10_000)));
+            assertEquals(-1, await(ch.read(dst, 1L << 40)));
+            assertEquals(0, dst.writerIndex(), "nothing read, writerIndex unchanged");
+            assertEquals(-1, await(ch.readFully(dst, 20_000)));
+            dst.release();
+
+            ByteBuf big = Unpooled.directBuffer(64 * 1024);
+            assertEquals(10_000, await(ch.readFully(big, 0)));
+            big.release();
+        }
+    }
+
+    @Test
+    void shouldDoScatterGatherWithArraysAndComposites() throws Exception {
+        byte[] a = random(1000, 4);
+        byte[] b = random(3000, 5);
+        byte[] c = random(96, 6);
+        try (AioFileChannel ch = open(file, READ, WRITE, CREATE)) {
+            ByteBuf[] srcs = {Unpooled.directBuffer().writeBytes(a), Unpooled.wrappedBuffer(b),
+                Unpooled.directBuffer().writeBytes(c)};
+            assertEquals(4096L, await(ch.write(srcs, 0)));
+            for (ByteBuf s : srcs) {
+                assertEquals(0, s.readableBytes());
+                s.release();
+            }
+            ByteBuf[] dsts = {Unpooled.directBuffer(96), Unpooled.directBuffer(4000)};
+            assertEquals(4096L, await(ch.read(dsts, 0)));
+            byte[] all = new byte[4096];
+            System.arraycopy(a, 0, all, 0, 1000);
+            System.arraycopy(b, 0, all, 1000, 3000);
+            System.arraycopy(c, 0, all, 4000, 96);
+            assertArrayEquals(Arrays.copyOfRange(all, 0, 96), ByteBufUtil.getBytes(dsts[0]));
+            assertArrayEquals(Arrays.copyOfRange(all, 96, 4096), ByteBufUtil.getBytes(dsts[1]));
+            for (ByteBuf d : dsts) {
+                d.release();
+            }
+
+            CompositeByteBuf composite = Unpooled.compositeBuffer();
+            composite.addComponents(true, Unpooled.directBuffer(10).writeZero(10),
+                    Unpooled.directBuffer(20).writeZero(20));
+            composite.writerIndex(0);
+            assertEquals(30, await(ch.read(composite, 1000)));
+            assertArrayEquals(Arrays.copyOfRange(all, 1000, 1030), ByteBufUtil.getBytes(composite));
+            assertEquals(30, await(ch.write(composite, 8192)));
+            assertEquals(0, composite.readableBytes());
+            composite.release();
+        }
+        assertArrayEquals(Arrays.copyOfRange(Files.readAllBytes(file), 1000, 1030),
+                Arrays.copyOfRange(Files.readAllBytes(file), 8192, 8222));
+    }
+
+    @Test
+    void shouldSyncTruncateAndAllocate() throws Exception {
+        try (AioFileChannel ch = open(file, READ, WRITE, CREATE)) {
+            ByteBuf src = Unpooled.directBuffer().writeBytes(random(5000, 7));
+            await(ch.write(src, 0));
+            src.release();
+            assertNull(await(ch.fsync()));
+            assertNull(await(ch.fdatasync()));
+            await(ch.truncate(100));
+            assertEquals(100, ch.size());
+            await(ch.allocate(0, 1 << 20));
+            assertEquals(1 << 20, ch.size());
+            await(ch.truncate(0));
+            assertEquals(0, ch.size());
+        }
+    }
+
+    @Test
+    void shouldEnforceDirectAlignmentBeforeSubmission() throws Exception {
+        Files.write(file, random(64 * 1024, 8));
+        try (AioFileChannel ch = open(file, READ, WRITE, AioOpenOption.DIRECT)) {
+            assertTrue(ch.isDirect());
+            int align = ch.offsetAlignment();
+            assertTrue(align >= 512 && Integer.bitCount(align) == 1, "alignment " + align);
+            assertEquals(Math.max(ch.memoryAlignment(), align), ch.alignment());
+
+            ByteBuf aligned = AioBuffers.directBuffer(ch, 2 * BLOCK);
+            assertEquals(2 * BLOCK, await(ch.read(aligned, BLOCK)));
+            aligned.clear();
+
+            Throwable e = failure(ch.read(aligned, align + 1));
+            assertEquals("position: " + (align + 1) + " (expected: multiple of " + align + " for DIRECT)",
+                    e.getMessage());
+            ByteBuf odd = aligned.slice(0, 1000).clear();
+            e = failure(ch.read(odd, 0));
+            assertEquals("length: 1000 (expected: multiple of " + align + " for DIRECT)", e.getMessage());
+            ByteBuf shifted = aligned.slice(1, BLOCK).clear();
+            e = failure(ch.read(shifted, 0));
+            assertTrue(e.getMessage().startsWith("dst memory address: 0x") && e.getMessage().endsWith(
+                    "(expected: multiple of " + ch.memoryAlignment() + " for DIRECT; allocate with AioBuffers)"),
+                    e.getMessage());
+            assertEquals(0, aligned.writerIndex(), "failed requests leave indices alone");
+            aligned.release();
+
+            ByteBuf heap = Unpooled.buffer(BLOCK);
+            assertEquals(BLOCK, await(ch.read(heap, 0)), "heap buffers are bounced through aligned memory");
+            assertArrayEquals(Arrays.copyOfRange(Files.readAllBytes(file), 0, BLOCK), ByteBufUtil.getBytes(heap));
+            heap.release();
+        }
+    }
+
+    @Test
+    void shouldFailBadInputWithMessagesNamingArgumentValueAndRequirement() throws Exception {
+        Files.write(file, random(8192, 9));
+        try (AioFileChannel ch = open(file, READ, WRITE)) {
+            ByteBuf buf = Unpooled.directBuffer(16);
+            assertMessage(IllegalArgumentException.class, "position: -1 (expected: >= 0)", ch.read(buf, -1));
+            assertMessage(IllegalArgumentException.class, "position: -5 (expected: >= 0)",
+                    ch.write(Unpooled.EMPTY_BUFFER, -5));
+            assertMessage(IllegalArgumentException.class,
+                    "position + length: 9223372036854775800 + 16 (expected: <= 9223372036854775807)",
+                    ch.read(buf, Long.MAX_VALUE - 7));
+            assertMessage(NullPointerException.class, "dst", ch.read((ByteBuf) null, 0));
+            assertMessage(NullPointerException.class, "src", ch.write((ByteBuf) null, 0));
+            assertMessage(NullPointerException.class, "dsts", ch.read((ByteBuf[]) null, 0));
+            assertMessage(NullPointerException.class, "srcs[1]",
+                    ch.write(new ByteBuf[]{Unpooled.EMPTY_BUFFER, null}, 0));
+            assertMessage(NullPointerException.class, "promise", ch.read(buf, 0, null));
+            ByteBuf readOnly = buf.asReadOnly();
+            Throwable e = failure(ch.read(readOnly, 0));
+            assertInstanceOf(IllegalArgumentException.class, e);
+            assertTrue(e.getMessage().startsWith("dst: read-only buffer"), e.getMessage());
+
+            ByteBuf released = Unpooled.directBuffer(16);
+            released.release();
+            assertMessage(IllegalArgumentException.class, "dst: released buffer (refCnt 0)", ch.read(released, 0));
+            assertMessage(IllegalArgumentException.class, "src: released buffer (refCnt 0)", ch.write(released, 0));
+
+            ByteBuf[] many = new ByteBuf[1025];
+            Arrays.fill(many, Unpooled.directBuffer(1));
+            assertMessage(IllegalArgumentException.class, "dsts: 1025 segments (expected: at most 1024)",
+                    ch.read(many, 0));
+            many[0].release();
+            assertEquals(1, buf.refCnt(), "failed requests hold no reference");
+
+            ByteBuf full = Unpooled.directBuffer(4).writeInt(7);
+            assertEquals(0, await(ch.read(full, 0)), "no writable bytes: completes with 0");
+            assertEquals(0, await(ch.write(Unpooled.EMPTY_BUFFER, 0)), "nothing to write: completes with 0");
+            full.release();
+            buf.release();
+        }
+        try (AioFileChannel ro = open(file, READ)) {
+            Throwable e = failure(ro.write(Unpooled.wrappedBuffer(new byte[1]), 0));
+            assertInstanceOf(NonWritableChannelException.class, e);
+            assertTrue(e.getMessage().contains("opened without WRITE"), e.getMessage());
+            assertInstanceOf(NonWritableChannelException.class, failure(ro.truncate(0)));
+        }
+        try (AioFileChannel wo = open(file, WRITE)) {
+            ByteBuf dst = Unpooled.directBuffer(8);
+            Throwable e = failure(wo.read(dst, 0));
+            assertInstanceOf(NonReadableChannelException.class, e);
+            assertTrue(e.getMessage().contains("opened without READ"), e.getMessage());
+            dst.release();
+        }
+        FileSystemException dir = assertThrows(FileSystemException.class, () -> open(DIR, READ));
+        assertTrue(dir.getMessage().contains("is a directory"), dir.getMessage());
+        NativeIoException missing = assertThrows(NativeIoException.class, () -> open(DIR.resolve("missing"), READ));
+        assertEquals("ENOENT", missing.errnoName());
+        IllegalArgumentException option = assertThrows(IllegalArgumentException.class,
+                () -> open(file, READ, java.nio.file.StandardOpenOption.APPEND));
+        assertTrue(option.getMessage().startsWith("options[1]: APPEND (expected:"), option.getMessage());
+    }
+
+    private static void assertMessage(Class<? extends Throwable> type, String message, Future<?> f)
+            throws InterruptedException {
+        Throwable e = failure(f);
+        assertInstanceOf(type, e);
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void shouldFailRequestsOnClosedChannel() throws Exception {
+        AioFileChannel ch = open(file, READ, WRITE, CREATE);
+        assertTrue(ch.isOpen());
+        Future<Void> closed = ch.closeAsync();
+        assertSame(closed, ch.closeAsync(), "idempotent");
+        await(closed);
+        assertFalse(ch.isOpen());
+        ByteBuf buf = Unpooled.directBuffer(8);
+        assertInstanceOf(ClosedChannelException.class, failure(ch.read(buf, 0)));
+        assertInstanceOf(ClosedChannelException.class, failure(ch.fsync()));
+        assertThrows(ClosedChannelException.class, ch::size);
+        assertEquals(1, buf.refCnt());
+        buf.release();
+    }
+
+    @Test
+    void shouldKeepMemoryValidWhenCallerReleasesDuringRequest() throws Exception {
+        byte[] data = random(64 * 1024, 10);
+        Files.write(file, data);
+        try (AioFileChannel ch = open(file, READ)) {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                ByteBuf dst = Unpooled.directBuffer(BLOCK);
+                futures.add(ch.read(dst, (long) (i % 16) * BLOCK));
+                dst.release(); // the channel's own reference keeps the memory alive
+            }
+            for (Future<Integer> f : futures) {
+                assertEquals(BLOCK, await(f));
+            }
+        }
+    }
+
+    @Test
+    void shouldRunListenersOnTheExecutorAndChainPromises() throws Exception {
+        byte[] data = random(BLOCK, 11);
+        Files.write(file, data);
+        Path out = DIR.resolve(file.getFileName() + ".out");
+        Files.deleteIfExists(out);
+        try (AioFileChannel in = open(file, READ); AioFileChannel dst = open(out, WRITE, CREATE)) {
+            EventExecutor exec = executor();
+            Promise<Void> done = exec.newPromise();
+            AtomicReference<Thread> listenerThread = new AtomicReference<>();
+            ByteBuf buf = Unpooled.directBuffer(BLOCK);
+            in.read(buf, 0).addListener(r -> {
+                listenerThread.set(Thread.currentThread());
+                if (!r.isSuccess()) {
+                    buf.release();
+                    done.setFailure(r.cause());
+                    return;
+                }
+                ByteBuf copy = buf.copy();
+                Future<Integer> w1 = dst.write(buf, 0);
+                Future<Integer> w2 = dst.write(copy, BLOCK);
+                PromiseCombiner combiner = new PromiseCombiner(exec);
+                combiner.addAll(w1, w2);
+                Promise<Void> both = exec.newPromise();
+                combiner.finish(both);
+                both.addListener(w -> {
+                    buf.release();
+                    copy.release();
+                    if (!w.isSuccess()) {
+                        done.setFailure(w.cause());
+                    } else {
+                        dst.fdatasync().addListener(s -> {
+                            if (s.isSuccess()) {
+                                done.setSuccess(null);
+                            } else {
+                                done.setFailure(s.cause());
+                            }
+                        });
+                    }
+                });
+            });
+            await(done);
+            assertTrue(exec.inEventLoop(listenerThread.get()), "listener ran on " + listenerThread.get());
+        }
+        byte[] twice = new byte[2 * BLOCK];
+        System.arraycopy(data, 0, twice, 0, BLOCK);
+        System.arraycopy(data, 0, twice, BLOCK, BLOCK);
+        assertArrayEquals(twice, Files.readAllBytes(out));
+    }
+
+    @Test
+    void shouldCancelOnlyBeforeSubmission() throws Exception {
+        Files.write(file, random(BLOCK, 12));
+        try (AioFileChannel ch = open(file, READ)) {
+            ByteBuf buf = Unpooled.directBuffer(BLOCK);
+            Future<Integer> f = ch.read(buf, 0);
+            await(f);
+            assertFalse(f.cancel(false), "a completed request cannot be cancelled");
+            buf.release();
+        }
+    }
+
+    @Test
+    void shouldVerifyRandomReadsAndWritesFromManyThreadsAgainstAModel() throws Exception {
+        int threads = 8;
+        int opsPerThread = Integer.getInteger("contract.randomOps", 50_000) / threads;
+        int regionBlocks = 64;
+        int block = 512;
+        try (AioFileChannel ch = open(file, READ, WRITE, CREATE)) {
+            await(ch.truncate((long) threads * regionBlocks * block));
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            AtomicInteger verifiedReads = new AtomicInteger();
+            CountDownLatch finished = new CountDownLatch(threads);
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                pool.execute(() -> {
+                    // each thread owns a region, so its model is exact; depth 8 of outstanding requests
+                    byte[] model = new byte[regionBlocks * block];
+                    Random rnd = new Random(thread);
+                    long base = (long) thread * regionBlocks * block;
+                    try {
+                        List<Future<?>> window = new ArrayList<>();
+                        int[] lastWriteBlock = new int[regionBlocks];
+                        for (int op = 0; op < opsPerThread && error.get() == null; op++) {
+                            int b = rnd.nextInt(regionBlocks);
+                            if (rnd.nextBoolean()) {
+                                byte[] data = new byte[block];
+                                rnd.nextBytes(data);
+                                System.arraycopy(data, 0, model, b * block, block);
+                                // wait for outstanding requests: a write must not race a read of its block
+                                drain(window);
+                                ByteBuf src = rnd.nextBoolean() ? Unpooled.directBuffer(block).writeBytes(data)
+                                        : Unpooled.wrappedBuffer(data);
+                                Future<Integer> w = ch.write(src, base + (long) b * block);
+                                src.release();
+                                window.add(w);
+                                lastWriteBlock[b] = op;
+                                drain(window);
+                            } else {
+                                ByteBuf dst = Unpooled.directBuffer(block);
+                                byte[] expected = Arrays.copyOfRange(model, b * block, (b + 1) * block);
+                                Future<Integer> r = ch.read(dst, base + (long) b * block);
+                                r.addListener(x -> {
+                                    try {
+                                        if (!x.isSuccess()) {
+                                            error.compareAndSet(null, x.cause());
+                                        } else if (!Arrays.equals(expected, ByteBufUtil.getBytes(dst))) {
+                                            error.compareAndSet(null, new AssertionError(
+                                                    "thread " + thread + " block " + b + " differs from model"));
+                                        } else {
+                                            verifiedReads.incrementAndGet();
+                                        }
+                                    } finally {
+                                        dst.release();
+                                    }
+                                });
+                                window.add(r);
+                                if (window.size() >= 8) {
+                                    drain(window);
+                                }
+                            }
+                        }
+                        drain(window);
+                    } catch (Throwable e) {
+                        error.compareAndSet(null, e);
+                    } finally {
+                        finished.countDown();
+                    }
+                });
+            }
+            assertTrue(finished.await(100, TimeUnit.SECONDS), "workers did not finish");
+            pool.shutdown();
+            if (error.get() != null) {
+                throw new AssertionError("random workload failed", error.get());
+            }
+            assertTrue(verifiedReads.get() > opsPerThread, "verified reads: " + verifiedReads.get());
+        }
+    }
+
+    private static void drain(List<Future<?>> window) throws Exception {
+        for (Future<?> f : window) {
+            assertTrue(f.await(60, TimeUnit.SECONDS), "request did not complete");
+            if (!f.isSuccess()) {
+                throw new AssertionError("request failed", f.cause());
+            }
+        }
+        window.clear();
+    }
+
+    @Test
+    void shouldCompleteOrFailEveryRequestExactlyOnceWhenClosedWithThousandInFlight() throws Exception {
+        Files.write(file, random(1 << 20, 13));
+        AioFileChannel ch = open(file, READ);
+        int n = 1000;
+        AtomicInteger succeeded = new AtomicInteger();
+        AtomicInteger closedFailures = new AtomicInteger();
+        AtomicInteger otherFailures = new AtomicInteger();
+        AtomicInteger notifications = new AtomicInteger();
+        CountDownLatch all = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            ByteBuf dst = Unpooled.directBuffer(BLOCK);
+            ch.read(dst, (long) (i % 256) * BLOCK).addListener(f -> {
+                notifications.incrementAndGet();
+                if (f.isSuccess()) {
+                    succeeded.incrementAndGet();
+                } else if (f.cause() instanceof ClosedChannelException) {
+                    closedFailures.incrementAndGet();
+                } else {
+                    otherFailures.incrementAndGet();
+                }
+                dst.release();
+                all.countDown();
+            });
+        }
+        Future<Void> closed = ch.closeAsync();
+        assertTrue(all.await(60, TimeUnit.SECONDS), "every request must complete");
+        await(closed);
+        assertEquals(n, succeeded.get() + closedFailures.get(), "otherFailures=" + otherFailures.get());
+        assertEquals(n, notifications.get(), "each future completes exactly once");
+        assertEquals(0, otherFailures.get());
+    }
+
+    @Test
+    void shouldReportKernelErrorsAsNativeIoException() throws Exception {
+        Files.write(file, random(BLOCK, 14));
+        try (AioFileChannel ch = open(file, READ, WRITE)) {
+            ByteBuf dst = Unpooled.directBuffer(BLOCK);
+            assertEquals(BLOCK, await(ch.read(dst, 0)));
+            dst.release();
+        }
+    }
+}
