@@ -1,6 +1,5 @@
 package io.nettyaio.examples;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.Future;
 import io.nettyaio.channel.AioFileChannel;
 import io.nettyaio.channel.AioOpenOption;
@@ -78,7 +77,7 @@ public final class CopyCommand {
     private static int copy(AioFileChannel src, AioFileChannel dst, CopyOptions options, PrintStream err,
                             boolean interactive) throws IOException, InterruptedException {
         long size = src.size();
-        FileCopier copier = new FileCopier(src, dst, size, options.blockSize, options.depth, ByteBufAllocator.DEFAULT);
+        FileCopier copier = new FileCopier(src, dst, size, options.blockSize, options.depth);
         long start = System.nanoTime();
         Future<Long> copied = copier.start();
         ProgressBar progress = interactive && size >= PROGRESS_THRESHOLD ? new ProgressBar(err, size) : null;

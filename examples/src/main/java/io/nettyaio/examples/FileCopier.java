@@ -1,10 +1,10 @@
 package io.nettyaio.examples;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.nettyaio.channel.AioBuffers;
 import io.nettyaio.channel.AioFileChannel;
 
 import java.io.EOFException;
@@ -25,7 +25,9 @@ final class FileCopier {
     private final int blockSize;
     private final int depth;
     private final EventExecutor executor;
-    private final AlignedBuffers buffers;
+    /** Alignment of DIRECT lengths and positions; 1 for buffered files. */
+    private final int alignment;
+    private final int memoryAlignment;
     private final Promise<Long> done;
 
     private long nextPosition;
@@ -39,9 +41,8 @@ final class FileCopier {
      * @param size the bytes to copy from position 0
      * @param blockSize bytes per request; a multiple of the alignment when the channels are {@code DIRECT}
      * @param depth blocks in flight
-     * @param alloc where the blocks' buffers come from
      */
-    FileCopier(AioFileChannel src, AioFileChannel dst, long size, int blockSize, int depth, ByteBufAllocator alloc) {
+    FileCopier(AioFileChannel src, AioFileChannel dst, long size, int blockSize, int depth) {
         if (src.executor() != dst.executor()) {
             throw new IllegalArgumentException("src and dst must complete on the same executor");
         }
@@ -51,7 +52,8 @@ final class FileCopier {
         this.blockSize = blockSize;
         this.depth = depth;
         this.executor = src.executor();
-        this.buffers = new AlignedBuffers(alloc, Math.max(src.alignment(), dst.alignment()));
+        this.alignment = Math.max(src.alignment(), dst.alignment());
+        this.memoryAlignment = Math.max(src.memoryAlignment(), dst.memoryAlignment());
         this.done = executor.newPromise();
     }
 
@@ -83,7 +85,7 @@ final class FileCopier {
         int length = (int) Math.min(blockSize, size - position);
         nextPosition += length;
         inFlight++;
-        ByteBuf block = buffers.allocate((int) buffers.roundUp(length));
+        ByteBuf block = AioBuffers.directBuffer(roundUp(length), memoryAlignment);
         // readFully() would continue a short DIRECT read at an unaligned position; a DIRECT read of the aligned
         // tail simply returns the bytes up to end of file, so one read() is the whole story there.
         Future<Integer> read = src.isDirect() ? src.read(block, position) : src.readFully(block, position);
@@ -103,10 +105,14 @@ final class FileCopier {
         }
         if (dst.isDirect()) {
             // DIRECT writes whole aligned blocks: pad the tail with zeros, truncate() trims them at the end.
-            int padded = (int) buffers.roundUp(n);
+            int padded = roundUp(n);
             block.setZero(n, padded - n).writerIndex(padded);
         }
         dst.write(block, position).addListener(f -> onWritten(block, length, f));
+    }
+
+    private int roundUp(int length) {
+        return (length + alignment - 1) & -alignment;
     }
 
     private void onWritten(ByteBuf block, int length, Future<?> write) {

@@ -6,6 +6,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.PromiseCombiner;
+import io.nettyaio.channel.AioBuffers;
 import io.nettyaio.channel.AioFileChannel;
 import io.nettyaio.channel.AioOpenOption;
 
@@ -61,7 +62,7 @@ final class UppercasePipeline {
         } catch (IOException e) {
             return executor.newFailedFuture(e);
         }
-        ByteBuf block = new AlignedBuffers(alloc, file.alignment()).allocate(file.alignment());
+        ByteBuf block = AioBuffers.directBuffer(file, file.alignment());
         return file.read(block, 1).addListener(done -> {
             block.release();
             file.closeAsync();
