@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.channel.AioFileChannel;
+import io.nettyaio.linux.NativeIoException;
 
 import java.io.IOException;
 import java.net.URLConnection;
@@ -109,6 +110,9 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
             Responses.send(ctx, request, Responses.status(HttpResponseStatus.FORBIDDEN), false);
         } catch (NoSuchFileException e) {
             Responses.send(ctx, request, Responses.status(HttpResponseStatus.NOT_FOUND), false);
+        } catch (NativeIoException e) {
+            // From AioFileChannel.open: the file vanished or became unreadable since we looked at it.
+            Responses.send(ctx, request, Responses.status(statusFor(e)), false);
         } catch (IOException | RuntimeException e) {
             logger.warn("{}: {} {} failed", ctx.channel(), request.method(), request.uri(), e);
             Responses.send(ctx, request, Responses.status(HttpResponseStatus.INTERNAL_SERVER_ERROR), false);
@@ -205,6 +209,20 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
         }
         if (waiting.isEmpty()) {
             ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private HttpResponseStatus statusFor(NativeIoException e) {
+        switch (e.errnoName()) {
+            case "ENOENT":
+            case "ENOTDIR":
+                return HttpResponseStatus.NOT_FOUND;
+            case "EACCES":
+            case "EPERM":
+                return HttpResponseStatus.FORBIDDEN;
+            default:
+                logger.warn("{}: cannot open a file", ctx.channel(), e);
+                return HttpResponseStatus.INTERNAL_SERVER_ERROR;
         }
     }
 
