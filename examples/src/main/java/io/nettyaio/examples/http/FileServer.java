@@ -8,9 +8,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An HTTP/1.1 static file server: {@code GET} and {@code HEAD} of the files under a root directory, with single
@@ -38,14 +42,17 @@ public final class FileServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
+    private final ChannelGroup connections;
     private final Path root;
     private final ServerActivity activity;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private FileServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel serverChannel, Path root,
-                       ServerActivity activity) {
+    private FileServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel serverChannel,
+                       ChannelGroup connections, Path root, ServerActivity activity) {
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.serverChannel = serverChannel;
+        this.connections = connections;
         this.root = root;
         this.activity = activity;
     }
@@ -88,10 +95,24 @@ public final class FileServer implements AutoCloseable {
         return serverChannel.closeFuture();
     }
 
-    /** Stops listening, closes every connection (and so every file being sent), and stops the event loops. */
+    /**
+     * Stops listening, closes every connection and so every file being sent, and stops the event loops. Blocks until
+     * done; must not be called from one of the server's event loops. Idempotent.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         serverChannel.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly();
+        // Let the aborted responses' files finish closing while their loops still run the completion listeners
+        // that release the chunk buffers.
+        try {
+            activity.awaitNoOpenFiles(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         bossGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     }
@@ -177,6 +198,7 @@ public final class FileServer implements AutoCloseable {
             }
             RootDirectory directory = new RootDirectory(root);
             ServerActivity activity = new ServerActivity();
+            ChannelGroup connections = new DefaultChannelGroup("file-server", GlobalEventExecutor.INSTANCE);
             EventLoopGroup bossGroup = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory());
             EventLoopGroup workerGroup = new MultiThreadIoEventLoopGroup(workerThreads, Transports.ioHandlerFactory());
             ServerBootstrap bootstrap = new ServerBootstrap()
@@ -185,6 +207,7 @@ public final class FileServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            connections.add(ch);
                             ChannelPipeline p = ch.pipeline();
                             p.addLast(new HttpServerCodec());
                             p.addLast(new HttpServerKeepAliveHandler());
@@ -197,7 +220,7 @@ public final class FileServer implements AutoCloseable {
             }
             try {
                 Channel channel = bootstrap.bind(bindAddress, port).sync().channel();
-                return new FileServer(bossGroup, workerGroup, channel, directory.path(), activity);
+                return new FileServer(bossGroup, workerGroup, channel, connections, directory.path(), activity);
             } catch (Throwable t) {
                 // Also a BindException, which sync() throws although bind() does not declare it.
                 bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
