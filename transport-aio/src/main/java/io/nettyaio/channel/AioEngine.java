@@ -84,6 +84,7 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
             prepare(r);
         } else {
             waiting.add(r);
+            AioEngine.<Object>cast(r.promise).addListener(r);
             metrics.queued = waiting.size();
             if (metrics.queued > metrics.queuedHighWater) {
                 metrics.queuedHighWater = metrics.queued;
@@ -204,6 +205,14 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
             prepare(waiting.poll());
         }
         metrics.queued = waiting.size();
+    }
+
+    /** A waiting request's promise was cancelled: drop it now and release its buffers. */
+    void removeCancelled(AioRequest r, Object promise) {
+        if (r.promise == promise && r.slot < 0 && waiting.remove(r)) {
+            metrics.queued = waiting.size();
+            failAccepted(r, r.promise.cause());
+        }
     }
 
     /** Fails the requests of {@code channel} that still wait for a slot: they were never submitted. */

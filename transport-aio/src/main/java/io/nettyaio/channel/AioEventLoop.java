@@ -62,9 +62,42 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
         }
     }
 
-    AioEngine engine() {
-        return engine;
+    CompletionDriver driver() {
+        return driver;
     }
+
+    /** The engine is ours alone; each loop turn flushes, so enqueuing is all a request needs. */
+    private final CompletionDriver driver = new CompletionDriver() {
+        @Override
+        public io.netty.util.concurrent.EventExecutor executor() {
+            return AioEventLoop.this;
+        }
+
+        @Override
+        public AioEngine engine() {
+            return engine;
+        }
+
+        @Override
+        public void enqueue(AioRequest request) {
+            engine.enqueue(request);
+        }
+
+        @Override
+        public void register(AioFileChannel channel) {
+            channels.add(channel);
+        }
+
+        @Override
+        public void unregister(AioFileChannel channel) {
+            channels.remove(channel);
+        }
+
+        @Override
+        public boolean isShuttingDown() {
+            return AioEventLoop.this.isShuttingDown();
+        }
+    };
 
     /**
      * The loop's counters. Read from any thread for a recent picture (see {@link AioMetrics}).
@@ -78,14 +111,6 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     /** @return how many requests this loop can have in the kernel at once (its AIO context's capacity) */
     public int capacity() {
         return engine.capacity();
-    }
-
-    void register(AioFileChannel channel) {
-        channels.add(channel);
-    }
-
-    void unregister(AioFileChannel channel) {
-        channels.remove(channel);
     }
 
     @Override

@@ -82,7 +82,7 @@ public final class AioFileChannel implements AutoCloseable {
 
     private final Path path;
     private final NativeFile file;
-    private final AioEventLoop loop;
+    private final CompletionDriver driver;
     private final EventExecutor executor;
     private final boolean readable;
     private final boolean writable;
@@ -97,11 +97,11 @@ public final class AioFileChannel implements AutoCloseable {
     /** closeAsync's task ran on the loop: close the file when {@link #pending} reaches 0. Loop thread only. */
     private boolean closeRequested;
 
-    private AioFileChannel(Path path, NativeFile file, AioEventLoop loop, EventExecutor executor, boolean readable,
+    private AioFileChannel(Path path, NativeFile file, CompletionDriver driver, EventExecutor executor, boolean readable,
                            boolean writable, boolean direct, int memoryAlignment, int offsetAlignment) {
         this.path = path;
         this.file = file;
-        this.loop = loop;
+        this.driver = driver;
         this.executor = executor;
         this.readable = readable;
         this.writable = writable;
@@ -182,8 +182,7 @@ public final class AioFileChannel implements AutoCloseable {
         }
         flags |= read && write ? OpenFlags.RDWR : write ? OpenFlags.WRONLY : OpenFlags.RDONLY;
 
-        AioEventLoop loop = executor instanceof AioEventLoop ? (AioEventLoop) executor
-                : AioEventLoopGroup.Default.INSTANCE.next();
+        CompletionDriver driver = CompletionDrivers.forExecutor(executor);
         NativeFile file = NativeFile.open(path.toString(), flags, 0644);
         try {
             if (file.isDirectory()) {
@@ -196,11 +195,11 @@ public final class AioFileChannel implements AutoCloseable {
                 memoryAlignment = alignment.isReported() ? alignment.memoryAlignment() : DEFAULT_DIRECT_ALIGNMENT;
                 offsetAlignment = alignment.isReported() ? alignment.offsetAlignment() : DEFAULT_DIRECT_ALIGNMENT;
             }
-            AioFileChannel channel = new AioFileChannel(path, file, loop, executor, read, write, direct,
+            AioFileChannel channel = new AioFileChannel(path, file, driver, executor, read, write, direct,
                     memoryAlignment, offsetAlignment);
-            loop.register(channel);
-            if (loop.isShuttingDown()) {
-                loop.unregister(channel);
+            driver.register(channel);
+            if (driver.isShuttingDown()) {
+                driver.unregister(channel);
                 throw new ClosedChannelException();
             }
             return channel;
@@ -215,9 +214,17 @@ public final class AioFileChannel implements AutoCloseable {
         return executor;
     }
 
-    /** @return the completion loop that submits and reaps this file's requests */
-    public AioEventLoop completionLoop() {
-        return loop;
+    /**
+     * @return the loop that submits and reaps this file's requests: an {@link AioEventLoop}, or the epoll loop the
+     *         channel was opened with
+     */
+    public EventExecutor completionLoop() {
+        return driver.executor();
+    }
+
+    /** @return the counters of the engine that runs this file's requests (shared by the files of its loop) */
+    public AioMetrics metrics() {
+        return driver.engine().metrics();
     }
 
     /** @return the path the channel was opened with */
@@ -447,7 +454,7 @@ public final class AioFileChannel implements AutoCloseable {
             }
         };
         try {
-            loop.execute(task);
+            driver.executor().execute(task);
         } catch (RejectedExecutionException e) {
             promise.tryFailure(closedCause(e));
         }
@@ -581,8 +588,9 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     private void dispatch(AioRequest request) {
+        EventExecutor loop = driver.executor();
         if (loop.inEventLoop()) {
-            loop.engine().enqueue(request);
+            driver.enqueue(request);
             return;
         }
         try {
@@ -696,7 +704,7 @@ public final class AioFileChannel implements AutoCloseable {
     public Future<Void> closeAsync() {
         if (STATE.compareAndSet(this, OPEN, CLOSING)) {
             try {
-                loop.execute(this::closeOnLoop);
+                driver.executor().execute(this::closeOnLoop);
             } catch (RejectedExecutionException e) {
                 finishClose(); // the loop is gone, and with it every request of this file
             }
@@ -711,7 +719,7 @@ public final class AioFileChannel implements AutoCloseable {
     @Override
     public void close() {
         closeAsync();
-        if (!loop.inEventLoop() && !executor.inEventLoop()) {
+        if (!driver.executor().inEventLoop() && !executor.inEventLoop()) {
             boolean interrupted = false;
             while (true) {
                 try {
@@ -728,14 +736,14 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     private void closeOnLoop() {
-        loop.engine().failWaiting(this);
+        driver.engine().failWaiting(this);
         closeRequested = true;
         if (pending == 0) {
             finishClose();
         }
     }
 
-    /** The completion loop terminated: everything of this file there is finished. */
+    /** The completion driver terminated: everything of this file there is finished. */
     void loopTerminated() {
         state = CLOSING;
         finishClose();
@@ -745,7 +753,7 @@ public final class AioFileChannel implements AutoCloseable {
         if (STATE.getAndSet(this, CLOSED) == CLOSED) {
             return;
         }
-        loop.unregister(this);
+        driver.unregister(this);
         try {
             file.close();
             closePromise.trySuccess(null);
@@ -772,8 +780,8 @@ public final class AioFileChannel implements AutoCloseable {
         }
     }
 
-    AioEngine engine() {
-        return loop.engine();
+    CompletionDriver driver() {
+        return driver;
     }
 
     int fd() {

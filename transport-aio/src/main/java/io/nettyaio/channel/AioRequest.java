@@ -2,6 +2,8 @@ package io.nettyaio.channel;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.FutureListener;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.Recycler;
 import io.nettyaio.linux.IocbArray;
@@ -19,7 +21,7 @@ import java.io.IOException;
  * iocb slot and calls {@link #prepare} → the kernel completes → {@link #onEvent} decides: done, continue (short write,
  * readFully), or fail → {@link #succeed}/{@link #fail} move indices, release, recycle, then complete the promise.
  */
-final class AioRequest implements Runnable {
+final class AioRequest implements Runnable, FutureListener<Object> {
     static final byte READ = 0;
     static final byte READ_FULLY = 1;
     static final byte WRITE = 2;
@@ -80,7 +82,33 @@ final class AioRequest implements Runnable {
     /** Runs on the completion loop when the request was handed over from another thread. */
     @Override
     public void run() {
-        channel.engine().enqueue(this);
+        channel.driver().enqueue(this);
+    }
+
+    /**
+     * Listens to the promise while the request waits for a slot, so a cancel releases the buffer at once instead
+     * of when a slot frees up. Runs on the promise's executor, so the removal hops to the completion loop.
+     */
+    @Override
+    public void operationComplete(Future<Object> future) {
+        if (!future.isCancelled()) {
+            return;
+        }
+        AioFileChannel ch = channel;
+        if (ch == null || future != promise) {
+            return; // finished or recycled meanwhile
+        }
+        CompletionDriver driver = ch.driver();
+        Runnable remove = () -> driver.engine().removeCancelled(this, future);
+        if (driver.executor().inEventLoop()) {
+            remove.run();
+        } else {
+            try {
+                driver.executor().execute(remove);
+            } catch (java.util.concurrent.RejectedExecutionException ignore) {
+                // the loop is gone; its shutdown failed and released every waiting request
+            }
+        }
     }
 
     boolean isRead() {

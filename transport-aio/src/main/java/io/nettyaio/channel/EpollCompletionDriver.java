@@ -1,0 +1,183 @@
+package io.nettyaio.channel;
+
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.nettyaio.linux.EventFd;
+import io.nettyaio.linux.NativeIoException;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs an {@link AioEngine} on a Netty 4.2 epoll {@link IoEventLoop}: the engine's eventfd is registered on the loop
+ * as an {@link EpollIoHandle} (level-triggered EPOLLIN), so completions are reaped, and promises completed, on that
+ * loop's own thread with no other thread involved. Requests made during a loop turn are submitted together by one
+ * flush task queued for the end of the turn.
+ *
+ * <p>One driver per loop, created on the first file opened with it; it closes with the loop (Netty closes registered
+ * handles when the loop shuts down), letting submitted requests finish first.
+ *
+ * <p>Only {@link CompletionDrivers} refers to this class, after checking that the epoll classes are present.
+ */
+final class EpollCompletionDriver implements CompletionDriver, EpollIoHandle {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(EpollCompletionDriver.class);
+    private static final Map<IoEventLoop, EpollCompletionDriver> DRIVERS = new ConcurrentHashMap<>();
+
+    private final IoEventLoop loop;
+    private final EventFd eventFd;
+    private final FileDescriptor fd;
+    private final AioEngine engine;
+    private final Set<AioFileChannel> channels = ConcurrentHashMap.newKeySet();
+    private final Runnable flushTask = this::flushNow;
+    private boolean flushScheduled;
+    private volatile boolean closed;
+
+    private EpollCompletionDriver(IoEventLoop loop) throws NativeIoException {
+        this.loop = loop;
+        EventFd efd = EventFd.open();
+        try {
+            this.engine = new AioEngine(AioEventLoopGroup.DEFAULT_QUEUE_DEPTH, efd);
+        } catch (Throwable t) {
+            efd.close();
+            throw t;
+        }
+        this.eventFd = efd;
+        this.fd = new FileDescriptor(efd.fd());
+    }
+
+    /** @return the driver of {@code executor} when it is an epoll IoEventLoop, else {@code null} */
+    static CompletionDriver forExecutor(EventExecutor executor) {
+        if (!(executor instanceof IoEventLoop) || !((IoEventLoop) executor).isCompatible(EpollIoHandle.class)) {
+            return null;
+        }
+        IoEventLoop loop = (IoEventLoop) executor;
+        EpollCompletionDriver driver = DRIVERS.get(loop);
+        if (driver != null && !driver.closed) {
+            return driver;
+        }
+        try {
+            EpollCompletionDriver created = new EpollCompletionDriver(loop);
+            driver = DRIVERS.compute(loop, (k, old) -> old == null || old.closed ? created : old);
+            if (driver == created) {
+                created.start();
+            } else {
+                created.discard(); // another thread attached first
+            }
+            return driver;
+        } catch (NativeIoException e) {
+            throw new IllegalStateException("cannot attach AIO to " + loop + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void start() {
+        loop.register(this).addListener((Future<IoRegistration> f) -> {
+            if (f.isSuccess()) {
+                f.getNow().submit(EpollIoOps.EPOLLIN);
+            } else {
+                logger.warn("Cannot register the AIO eventfd on {}", loop, f.cause());
+                closeDriver();
+            }
+        });
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return loop;
+    }
+
+    @Override
+    public AioEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public void enqueue(AioRequest request) {
+        engine.enqueue(request);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.execute(flushTask);
+        }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        engine.flush();
+    }
+
+    @Override
+    public void register(AioFileChannel channel) {
+        channels.add(channel);
+    }
+
+    @Override
+    public void unregister(AioFileChannel channel) {
+        channels.remove(channel);
+    }
+
+    @Override
+    public boolean isShuttingDown() {
+        return closed || loop.isShuttingDown();
+    }
+
+    @Override
+    public FileDescriptor fd() {
+        return fd;
+    }
+
+    /** The eventfd is readable: completions arrived. Runs on the loop thread. */
+    @Override
+    public void handle(IoRegistration registration, IoEvent ioEvent) {
+        try {
+            eventFd.read();
+            engine.reap();
+            engine.flush();
+        } catch (Throwable t) {
+            logger.warn("Unexpected exception while reaping AIO completions on {}", loop, t);
+        }
+    }
+
+    /** Netty closes the handle when the loop shuts down: finish what the kernel has, close the files. */
+    @Override
+    public void close() {
+        closeDriver();
+    }
+
+    private void closeDriver() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        DRIVERS.remove(loop, this);
+        try {
+            for (AioFileChannel channel : channels) {
+                channel.loopTerminated();
+            }
+            engine.close();
+        } finally {
+            channels.clear();
+            release();
+        }
+    }
+
+    private void discard() {
+        engine.close();
+        release();
+    }
+
+    private void release() {
+        try {
+            eventFd.close();
+        } catch (NativeIoException e) {
+            logger.debug("Cannot close the AIO eventfd", e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.nettyaio.channel;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** netty-transport and the epoll classes are optional: without them every public class loads and files work. */
+class OptionalDependencyTest {
+
+    @Test
+    void shouldLoadEveryPublicClassAndDoIoWithoutNettyTransport() throws Exception {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.contains("netty-transport")) {
+                urls.add(Paths.get(entry).toUri().toURL());
+            }
+        }
+        try (URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]),
+                ClassLoader.getPlatformClassLoader())) {
+            assertThrows(ClassNotFoundException.class, () -> Class.forName("io.netty.channel.IoEventLoop", false,
+                    loader), "the isolated class path must not have netty-transport");
+            Path classes = Paths.get("target", "classes");
+            int loaded = 0;
+            try (Stream<Path> files = Files.walk(classes)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    String rel = classes.relativize(p).toString();
+                    if (!rel.endsWith(".class") || rel.contains("$")) {
+                        continue;
+                    }
+                    String name = rel.substring(0, rel.length() - 6).replace(File.separatorChar, '.');
+                    // modifiers from the full class path: the isolated one cannot even define the epoll bridge
+                    Class<?> c = Class.forName(name, false, getClass().getClassLoader());
+                    if (Modifier.isPublic(c.getModifiers())) {
+                        Class.forName(name, true, loader);
+                        loaded++;
+                    }
+                }
+            }
+            assertTrue(loaded >= 7, "public classes loaded: " + loaded);
+            Path file = Paths.get("target", "optional-dependency.dat").toAbsolutePath();
+            Files.deleteIfExists(file);
+            Object result = Class.forName(OptionalDependencyProbe.class.getName(), true, loader)
+                    .getMethod("run", String.class).invoke(null, file.toString());
+            assertEquals("no-transport", result);
+        }
+    }
+}
