@@ -3,7 +3,10 @@ package io.nettyaio.examples;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** A one-line progress bar redrawn in place with a carriage return: {@code [#####     ] 50% 1.0 GiB/2.0 GiB 812.3 MiB/s}. */
+/**
+ * A one-line progress bar redrawn in place with a carriage return:
+ * {@code [#####     ] 50% 1.0 GiB/2.0 GiB 812.3 MiB/s}.
+ */
 final class ProgressBar {
     private static final int WIDTH = 30;
 

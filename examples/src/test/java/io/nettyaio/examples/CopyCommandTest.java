@@ -59,8 +59,8 @@ class CopyCommandTest {
         int status = CopyCommand.run(new String[] {src.toString(), dst.toString(), "--direct", "--bs", "1000"}, err,
                 false);
         assertEquals(2, status, errBytes::toString);
-        assertTrue(errBytes.toString().matches("(?s)copy: --bs: 1000 \\(expected: a multiple of \\d+ with --direct\\).*"),
-                errBytes::toString);
+        String expected = "(?s)copy: --bs: 1000 \\(expected: a multiple of \\d+ with --direct\\).*";
+        assertTrue(errBytes.toString().matches(expected), errBytes::toString);
         assertFalse(Files.exists(dst));
     }
 

@@ -43,7 +43,8 @@ class PipelineCommandTest {
     @Test
     void shouldRejectBadCommandLinesWithStatus2() throws Exception {
         assertEquals(2, PipelineCommand.run(new String[] {"--dir", "target/no-such-dir"}, out, err));
-        assertTrue(errBytes.toString().contains("pipeline: --dir: 'target/no-such-dir' (expected: an existing directory)"));
+        assertTrue(errBytes.toString()
+                .contains("pipeline: --dir: 'target/no-such-dir' (expected: an existing directory)"));
         assertEquals(2, PipelineCommand.run(new String[] {"extra"}, out, err));
         assertTrue(errBytes.toString().contains("unexpected argument 'extra'"));
     }

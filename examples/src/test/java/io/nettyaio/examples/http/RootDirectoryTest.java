@@ -48,8 +48,9 @@ class RootDirectoryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/sub%20dir/../../secret.txt",
-        "/..%2f..%2fsecret.txt", "http://h/../secret.txt", "/escape", "/sub%20dir/%2e%2e/%2e%2e/%2e%2e/etc/passwd"})
+    @ValueSource(strings = {"/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt",
+        "/sub%20dir/../../secret.txt", "/..%2f..%2fsecret.txt", "http://h/../secret.txt", "/escape",
+        "/sub%20dir/%2e%2e/%2e%2e/%2e%2e/etc/passwd"})
     void shouldRefuseEverythingOutsideTheRoot(String target) {
         assertEquals(HttpResponseStatus.FORBIDDEN, root.resolve(target).refusal, target);
     }
