@@ -45,16 +45,18 @@ public final class FileServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final Path root;
     private final ServerActivity activity;
+    private final SocketTransport transport;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private FileServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel serverChannel,
-                       ChannelGroup connections, Path root, ServerActivity activity) {
+                       ChannelGroup connections, Path root, ServerActivity activity, SocketTransport transport) {
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.serverChannel = serverChannel;
         this.connections = connections;
         this.root = root;
         this.activity = activity;
+        this.transport = transport;
     }
 
     /**
@@ -80,9 +82,9 @@ public final class FileServer implements AutoCloseable {
         return root;
     }
 
-    /** @return {@code epoll} or {@code nio}: the socket transport in use */
-    public String transport() {
-        return Transports.name();
+    /** @return the socket transport in use */
+    public SocketTransport transport() {
+        return transport;
     }
 
     /** @return live counts of open connections and files */
@@ -125,6 +127,7 @@ public final class FileServer implements AutoCloseable {
         private int chunkSize = DEFAULT_CHUNK_SIZE;
         private int workerThreads;
         private ByteBufAllocator allocator;
+        private SocketTransport transport = SocketTransport.best();
 
         private Builder(Path root) {
             this.root = root;
@@ -176,6 +179,18 @@ public final class FileServer implements AutoCloseable {
         }
 
         /**
+         * @param transport the socket transport; {@link SocketTransport#best()} unless told otherwise
+         * @return this builder
+         */
+        public Builder transport(SocketTransport transport) {
+            if (!transport.isAvailable()) {
+                throw new IllegalArgumentException("transport: " + transport + " (expected: an available one)");
+            }
+            this.transport = transport;
+            return this;
+        }
+
+        /**
          * @param allocator the allocator of the connections, and so of the file chunks; tests pass an
          *                  instrumented one to check that every buffer is released
          * @return this builder
@@ -199,11 +214,11 @@ public final class FileServer implements AutoCloseable {
             RootDirectory directory = new RootDirectory(root);
             ServerActivity activity = new ServerActivity();
             ChannelGroup connections = new DefaultChannelGroup("file-server", GlobalEventExecutor.INSTANCE);
-            EventLoopGroup bossGroup = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory());
-            EventLoopGroup workerGroup = new MultiThreadIoEventLoopGroup(workerThreads, Transports.ioHandlerFactory());
+            EventLoopGroup bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+            EventLoopGroup workerGroup = new MultiThreadIoEventLoopGroup(workerThreads, transport.ioHandlerFactory());
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, workerGroup)
-                    .channel(Transports.serverChannelClass())
+                    .channel(transport.serverChannelClass())
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
@@ -220,7 +235,8 @@ public final class FileServer implements AutoCloseable {
             }
             try {
                 Channel channel = bootstrap.bind(bindAddress, port).sync().channel();
-                return new FileServer(bossGroup, workerGroup, channel, connections, directory.path(), activity);
+                return new FileServer(bossGroup, workerGroup, channel, connections, directory.path(), activity,
+                        transport);
             } catch (Throwable t) {
                 // Also a BindException, which sync() throws although bind() does not declare it.
                 bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);

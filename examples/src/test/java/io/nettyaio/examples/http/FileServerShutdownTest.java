@@ -30,7 +30,7 @@ class FileServerShutdownTest {
             server.close();
             assertEquals(0, server.activity().openFiles());
             assertEquals(2, server.activity().responsesAborted());
-            assertEquals(List.of(), FileServerTest.descriptorsOpenUnder(root));
+            assertEquals(List.of(), FileServerContract.descriptorsOpenUnder(root));
             assertEquals(0, alloc.metric().usedDirectMemory(), "a chunk buffer was not released");
             assertEquals(0, alloc.metric().usedHeapMemory(), "a heap buffer was not released");
         } finally {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,23 +41,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The file server end to end: a real server on a loopback port, real files under {@code target/}, the JDK's
- * {@link HttpClient}, a raw socket for what it will not send, and curl where installed. After every test no file
- * may be left open; after all of them, the connections' allocator must hold no memory.
+ * The file server end to end, run once per socket transport by the subclasses: a real server on a loopback port,
+ * real files under {@code target/}, the JDK's {@link HttpClient}, a raw socket for what it will not send, and curl
+ * where installed. After every test no file may be left open; after all of them, the connections' allocator must
+ * hold no memory.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class FileServerTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FileServerContract {
     private static final long MIB = 1 << 20;
     private static final String SECRET = "top secret: this must never be served";
-    private static final UnpooledByteBufAllocator ALLOC = new UnpooledByteBufAllocator(true);
+    private final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(true);
 
-    private static Path root;
-    private static Path secret;
-    private static FileServer server;
-    private static HttpClient client;
+    private Path root;
+    private Path secret;
+    private FileServer server;
+    private HttpClient client;
+
+    /** @return the transport to run the server on */
+    abstract SocketTransport transport();
 
     @BeforeAll
-    static void startServer() throws Exception {
+    void startServer() throws Exception {
+        assumeTrue(transport().isAvailable(), transport() + " is not available here");
         Path base = TestFiles.dir("file-server");
         root = Files.createDirectories(base.resolve("public")).toRealPath();
         TestFiles.random(root.resolve("empty.bin"), 0, 1);
@@ -73,7 +80,8 @@ class FileServerTest {
         if (!Files.isSymbolicLink(root.resolve("escape"))) {
             Files.createSymbolicLink(root.resolve("escape"), secret);
         }
-        server = FileServer.builder(root).port(0).allocator(ALLOC).start();
+        server = FileServer.builder(root).port(0).allocator(alloc).transport(transport()).start();
+        assertEquals(transport(), server.transport());
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
@@ -86,12 +94,12 @@ class FileServerTest {
     }
 
     @AfterAll
-    static void stopServerAndCheckEveryBufferWasReleased() {
+    void stopServerAndCheckEveryBufferWasReleased() {
         if (server != null) {
             server.close();
         }
-        assertEquals(0, ALLOC.metric().usedDirectMemory(), "direct memory still held: a ByteBuf leaked");
-        assertEquals(0, ALLOC.metric().usedHeapMemory(), "heap memory still held: a ByteBuf leaked");
+        assertEquals(0, alloc.metric().usedDirectMemory(), "direct memory still held: a ByteBuf leaked");
+        assertEquals(0, alloc.metric().usedHeapMemory(), "heap memory still held: a ByteBuf leaked");
     }
 
     @ParameterizedTest
@@ -312,8 +320,8 @@ class FileServerTest {
             assertFalse(server.activity().awaitFileBytesRead(readBefore + 32 * MIB, 2, TimeUnit.SECONDS),
                     () -> "server read " + (server.activity().fileBytesRead() - readBefore) / MIB
                             + " MiB ahead of a client that reads nothing");
-            assertTrue(ALLOC.metric().usedDirectMemory() <= MIB,
-                    () -> "server holds " + ALLOC.metric().usedDirectMemory() + " bytes for a stalled client");
+            assertTrue(alloc.metric().usedDirectMemory() <= MIB,
+                    () -> "server holds " + alloc.metric().usedDirectMemory() + " bytes for a stalled client");
             TestFiles.assertSameBytes(root.resolve("100m.bin"), raw.body(100 * MIB));
         }
     }
@@ -338,12 +346,12 @@ class FileServerTest {
         }
     }
 
-    private static HttpRequest.Builder get(String path) {
+    private HttpRequest.Builder get(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .timeout(Duration.ofSeconds(30));
     }
 
-    private static String lastModified(String path) throws Exception {
+    private String lastModified(String path) throws Exception {
         return client.send(get(path).build(), BodyHandlers.discarding()).headers().firstValue("last-modified")
                 .orElseThrow();
     }
