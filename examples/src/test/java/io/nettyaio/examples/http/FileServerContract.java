@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -324,6 +325,27 @@ abstract class FileServerContract {
                     () -> "server holds " + alloc.metric().usedDirectMemory() + " bytes for a stalled client");
             TestFiles.assertSameBytes(root.resolve("100m.bin"), raw.body(100 * MIB));
         }
+    }
+
+    @Test
+    void shouldCutTheResponseAndCloseTheFileWhenTheFileShrinksWhileBeingSent() throws Exception {
+        Path file = TestFiles.random(root.resolve("shrinking.bin"), 20 * MIB, 20);
+        long readBefore = server.activity().fileBytesRead();
+        long abortedBefore = server.activity().responsesAborted();
+        try (RawHttp raw = new RawHttp(server.port(), 64 * 1024)) {
+            assertEquals(String.valueOf(20 * MIB), raw.send("GET /shrinking.bin").readHead().headers
+                    .get("content-length"));
+            // The client stalls the server a few MiB into the file; then the file loses its end.
+            assertTrue(server.activity().awaitFileBytesRead(readBefore + MIB, 10, TimeUnit.SECONDS));
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(MIB);
+            }
+            // The server meets end of file early and closes the connection: the body ends short.
+            long received = raw.body(20 * MIB).readAllBytes().length;
+            assertTrue(received < 20 * MIB, "received " + received + " bytes of a file cut to 1 MiB");
+        }
+        assertTrue(server.activity().awaitNoOpenFiles(10, TimeUnit.SECONDS), "file still open after the error");
+        assertEquals(abortedBefore + 1, server.activity().responsesAborted());
     }
 
     @Test
