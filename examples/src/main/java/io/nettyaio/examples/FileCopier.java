@@ -86,9 +86,8 @@ final class FileCopier {
         nextPosition += length;
         inFlight++;
         ByteBuf block = AioBuffers.directBuffer(roundUp(length), memoryAlignment);
-        // readFully() would continue a short DIRECT read at an unaligned position; a DIRECT read of the aligned
-        // tail simply returns the bytes up to end of file, so one read() is the whole story there.
-        Future<Integer> read = src.isDirect() ? src.read(block, position) : src.readFully(block, position);
+        // A DIRECT block is read whole, padding included: at the tail the kernel stops at end of file.
+        Future<Integer> read = src.readFully(block, position);
         read.addListener(f -> onRead(block, position, length, read));
     }
 
