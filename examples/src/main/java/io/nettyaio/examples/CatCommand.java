@@ -7,6 +7,7 @@ import io.nettyaio.channel.AioFileChannel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -37,14 +38,15 @@ public final class CatCommand {
         return run(args, System.out, System.err);
     }
 
-    static int run(String[] args, OutputStream out, PrintStream err) throws InterruptedException {
+    static int run(String[] args, OutputStream out, PrintStream err) throws IOException, InterruptedException {
         Path path;
         int depth;
         int blockSize;
         try {
             CommandLine cl = CommandLine.parse(args, Set.of("--depth", "--bs"), Set.of());
             if (cl.helpRequested()) {
-                err.print(USAGE);
+                out.write(USAGE.getBytes(StandardCharsets.UTF_8));
+                out.flush();
                 return 0;
             }
             depth = cl.intValue("--depth", DEFAULT_DEPTH, 1, 1024);

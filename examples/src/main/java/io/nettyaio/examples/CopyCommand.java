@@ -40,15 +40,15 @@ public final class CopyCommand {
      * @return the exit status: 0 done, 1 I/O error, 2 bad command line
      */
     public static int run(String[] args) throws Exception {
-        return run(args, System.err, System.console() != null);
+        return run(args, System.out, System.err, System.console() != null);
     }
 
-    static int run(String[] args, PrintStream err, boolean interactive) throws InterruptedException {
+    static int run(String[] args, PrintStream out, PrintStream err, boolean interactive) throws InterruptedException {
         CopyOptions options;
         try {
             options = CopyOptions.parse(args);
             if (options == null) {
-                err.print(USAGE);
+                out.print(USAGE);
                 return 0;
             }
         } catch (UsageException e) {

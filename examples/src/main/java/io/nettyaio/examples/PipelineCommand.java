@@ -47,7 +47,7 @@ public final class PipelineCommand {
         try {
             CommandLine cl = CommandLine.parse(args, Set.of("--dir"), Set.of());
             if (cl.helpRequested()) {
-                err.print(USAGE);
+                out.print(USAGE);
                 return 0;
             }
             cl.positionals();

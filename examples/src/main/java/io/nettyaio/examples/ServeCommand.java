@@ -34,7 +34,7 @@ public final class ServeCommand {
     public static int run(String[] args) throws Exception {
         FileServer.Builder builder;
         try {
-            builder = builder(args, System.err);
+            builder = builder(args, System.out);
         } catch (UsageException e) {
             System.err.println("serve: " + e.getMessage());
             System.err.println("Run 'serve --help' for usage.");
@@ -64,12 +64,14 @@ public final class ServeCommand {
     /**
      * Parses the command line into a server configuration.
      *
+     * @param args the options after {@code serve}
+     * @param out where {@code --help} prints the usage
      * @return the builder, or {@code null} when help was printed
      */
-    static FileServer.Builder builder(String[] args, PrintStream err) throws UsageException {
+    static FileServer.Builder builder(String[] args, PrintStream out) throws UsageException {
         CommandLine cl = CommandLine.parse(args, Set.of("--port", "--root", "--bind", "--chunk"), Set.of());
         if (cl.helpRequested()) {
-            err.print(USAGE);
+            out.print(USAGE);
             return null;
         }
         cl.positionals();

@@ -54,7 +54,8 @@ class CatCommandTest {
 
     @Test
     void shouldPrintHelp() throws Exception {
-        assertEquals(0, CatCommand.run(new String[] {"--help"}, new ByteArrayOutputStream(), err));
-        assertTrue(errBytes.toString().startsWith("usage: cat FILE"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, CatCommand.run(new String[] {"--help"}, out, err));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: cat FILE"));
     }
 }

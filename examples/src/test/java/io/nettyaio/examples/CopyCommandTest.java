@@ -25,6 +25,11 @@ class CopyCommandTest {
     private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
     private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
 
+    private int copy(String... args) throws InterruptedException {
+        return CopyCommand.run(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), err,
+                false);
+    }
+
     @ParameterizedTest(name = "{0} bytes, direct={1}, depth {2}, bs {3}")
     @CsvSource({
         "104857600, false, 8, 1m",
@@ -46,7 +51,7 @@ class CopyCommandTest {
         if (direct) {
             args.add("--direct");
         }
-        assertEquals(0, CopyCommand.run(args.toArray(new String[0]), err, false), errBytes::toString);
+        assertEquals(0, copy(args.toArray(new String[0])), errBytes::toString);
         TestFiles.assertSameFile(src, dst);
     }
 
@@ -56,8 +61,7 @@ class CopyCommandTest {
         Path src = TestFiles.random(dir.resolve("src-misaligned.bin"), 10000, 1);
         Path dst = dir.resolve("dst-misaligned.bin");
         Files.deleteIfExists(dst);
-        int status = CopyCommand.run(new String[] {src.toString(), dst.toString(), "--direct", "--bs", "1000"}, err,
-                false);
+        int status = copy(src.toString(), dst.toString(), "--direct", "--bs", "1000");
         assertEquals(2, status, errBytes::toString);
         String expected = "(?s)copy: --bs: 1000 \\(expected: a multiple of \\d+ with --direct\\).*";
         assertTrue(errBytes.toString().matches(expected), errBytes::toString);
@@ -65,15 +69,23 @@ class CopyCommandTest {
     }
 
     @Test
+    void shouldPrintHelpToStandardOutput() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, CopyCommand.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                err, false));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: copy SRC DST"));
+    }
+
+    @Test
     void shouldRejectBadCommandLinesWithStatus2() throws Exception {
         Path src = TestFiles.random(TestFiles.dir("copy").resolve("src-small.bin"), 100, 1);
-        assertEquals(2, CopyCommand.run(new String[] {src.toString()}, err, false));
+        assertEquals(2, copy(src.toString()));
         assertTrue(errBytes.toString().contains("copy: missing argument DST"));
-        assertEquals(2, CopyCommand.run(new String[] {src.toString(), "x", "--depth", "-3"}, err, false));
+        assertEquals(2, copy(src.toString(), "x", "--depth", "-3"));
         assertTrue(errBytes.toString().contains("copy: --depth: '-3' (expected: an integer from 1 to 1024)"));
-        assertEquals(2, CopyCommand.run(new String[] {src.toString(), src.toString()}, err, false));
+        assertEquals(2, copy(src.toString(), src.toString()));
         assertTrue(errBytes.toString().contains("(expected: a file other than SRC)"));
-        assertEquals(2, CopyCommand.run(new String[] {"nope", "x"}, err, false));
+        assertEquals(2, copy("nope", "x"));
         assertTrue(errBytes.toString().contains("SRC: 'nope' (expected: an existing regular file)"));
     }
 }

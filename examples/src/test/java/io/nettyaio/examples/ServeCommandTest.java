@@ -40,7 +40,9 @@ class ServeCommandTest {
     @Test
     void shouldAcceptGoodFlagsAndHelp() throws Exception {
         assertNotNull(ServeCommand.builder(new String[] {"--port", "0", "--root", ".", "--chunk", "16k"}, err));
-        assertNull(ServeCommand.builder(new String[] {"--help"}, err));
-        assertTrue(errBytes.toString().startsWith("usage: serve"));
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+        assertNull(ServeCommand.builder(new String[] {"--help"}, out));
+        assertTrue(outBytes.toString(StandardCharsets.UTF_8).startsWith("usage: serve"));
     }
 }
