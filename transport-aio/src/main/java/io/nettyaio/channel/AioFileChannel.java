@@ -81,7 +81,7 @@ public final class AioFileChannel implements AutoCloseable {
             AtomicIntegerFieldUpdater.newUpdater(AioFileChannel.class, "state");
 
     private final Path path;
-    private final NativeFile file;
+    private final FileIo fileIo;
     private final CompletionDriver driver;
     private final EventExecutor executor;
     private final boolean readable;
@@ -96,11 +96,14 @@ public final class AioFileChannel implements AutoCloseable {
     private int pending;
     /** closeAsync's task ran on the loop: close the file when {@link #pending} reaches 0. Loop thread only. */
     private boolean closeRequested;
+    /** The file refused RWF_NOWAIT for reads / writes: send them straight to a blocking thread. Loop thread only. */
+    private boolean nowaitReadsUnsupported;
+    private boolean nowaitWritesUnsupported;
 
-    private AioFileChannel(Path path, NativeFile file, CompletionDriver driver, EventExecutor executor, boolean readable,
+    private AioFileChannel(Path path, FileIo fileIo, CompletionDriver driver, EventExecutor executor, boolean readable,
                            boolean writable, boolean direct, int memoryAlignment, int offsetAlignment) {
         this.path = path;
-        this.file = file;
+        this.fileIo = fileIo;
         this.driver = driver;
         this.executor = executor;
         this.readable = readable;
@@ -183,19 +186,20 @@ public final class AioFileChannel implements AutoCloseable {
         flags |= read && write ? OpenFlags.RDWR : write ? OpenFlags.WRONLY : OpenFlags.RDONLY;
 
         CompletionDriver driver = CompletionDrivers.forExecutor(executor);
-        NativeFile file = NativeFile.open(path.toString(), flags, 0644);
+        FileIo io = Aio.isAvailable() ? new NativeFileIo(NativeFile.open(path.toString(), flags, 0644))
+                : JdkFiles.open(path, read, write, direct, flags);
         try {
-            if (file.isDirectory()) {
+            if (io.isDirectory()) {
                 throw new FileSystemException(path.toString(), null, "is a directory (expected: a regular file)");
             }
             int memoryAlignment = 1;
             int offsetAlignment = 1;
             if (direct) {
-                DioAlignment alignment = file.dioAlignment();
-                memoryAlignment = alignment.isReported() ? alignment.memoryAlignment() : DEFAULT_DIRECT_ALIGNMENT;
-                offsetAlignment = alignment.isReported() ? alignment.offsetAlignment() : DEFAULT_DIRECT_ALIGNMENT;
+                int[] alignment = directAlignment(path, io);
+                memoryAlignment = alignment[0];
+                offsetAlignment = alignment[1];
             }
-            AioFileChannel channel = new AioFileChannel(path, file, driver, executor, read, write, direct,
+            AioFileChannel channel = new AioFileChannel(path, io, driver, executor, read, write, direct,
                     memoryAlignment, offsetAlignment);
             driver.register(channel);
             if (driver.isShuttingDown()) {
@@ -204,9 +208,22 @@ public final class AioFileChannel implements AutoCloseable {
             }
             return channel;
         } catch (Throwable t) {
-            file.close();
+            io.close();
             throw t;
         }
+    }
+
+    /** Memory and offset alignment for DIRECT: statx where the kernel reports it, else a safe default. */
+    private static int[] directAlignment(Path path, FileIo io) throws IOException {
+        if (io instanceof NativeFileIo) {
+            DioAlignment alignment = ((NativeFileIo) io).dioAlignment();
+            if (alignment.isReported()) {
+                return new int[]{alignment.memoryAlignment(), alignment.offsetAlignment()};
+            }
+            return new int[]{DEFAULT_DIRECT_ALIGNMENT, DEFAULT_DIRECT_ALIGNMENT};
+        }
+        int block = (int) Math.max(1, java.nio.file.Files.getFileStore(path).getBlockSize());
+        return new int[]{Math.max(block, DEFAULT_DIRECT_ALIGNMENT), Math.max(block, DEFAULT_DIRECT_ALIGNMENT)};
     }
 
     /** @return the executor listeners of the promise-less overloads run on */
@@ -271,7 +288,7 @@ public final class AioFileChannel implements AutoCloseable {
         if (state != OPEN) {
             throw new ClosedChannelException();
         }
-        return file.size();
+        return fileIo.size();
     }
 
     /**
@@ -392,8 +409,8 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Sets the file size ({@code ftruncate}), cutting or extending with a hole. Runs on the completion loop; not
-     * ordered with writes in flight.
+     * Sets the file size ({@code ftruncate}), cutting or extending with a hole. Runs on a blocking thread (it may
+     * wait for the filesystem); not ordered with writes in flight.
      *
      * @param size the new size, &gt;= 0
      * @return the future
@@ -403,13 +420,13 @@ public final class AioFileChannel implements AutoCloseable {
         if (size < 0) {
             return promise.setFailure(new IllegalArgumentException("size: " + size + " (expected: >= 0)"));
         }
-        return metadata(promise, () -> file.truncate(size));
+        return metadata(AioRequest.TRUNCATE, size, 0, promise);
     }
 
     /**
      * Reserves blocks for {@code [position, position + length)} ({@code fallocate} mode 0), extending the file if
-     * the range ends past it. Preallocating lets later O_DIRECT writes into the range run asynchronously. Runs on
-     * the completion loop.
+     * the range ends past it. Preallocating lets later O_DIRECT writes into the range run asynchronously. Runs on a
+     * blocking thread. The fallback engine (no Linux AIO) can only extend the size, not reserve blocks.
      *
      * @param position first byte, &gt;= 0
      * @param length bytes, &gt; 0
@@ -427,37 +444,17 @@ public final class AioFileChannel implements AutoCloseable {
             return promise.setFailure(new IllegalArgumentException("position + length: " + position + " + "
                     + length + " (expected: <= " + Long.MAX_VALUE + ")"));
         }
-        return metadata(promise, () -> file.allocate(0, position, length));
+        return metadata(AioRequest.ALLOCATE, position, length, promise);
     }
 
-    private interface FileOp {
-        void run() throws IOException;
-    }
-
-    private Future<Void> metadata(Promise<Void> promise, FileOp op) {
+    private Future<Void> metadata(byte kind, long position, long length, Promise<Void> promise) {
         if (state != OPEN) {
             return promise.setFailure(new ClosedChannelException());
         }
         if (!writable) {
             return promise.setFailure(ChannelModeException.notWritable(path));
         }
-        Runnable task = () -> {
-            if (state != OPEN) {
-                promise.tryFailure(new ClosedChannelException());
-                return;
-            }
-            try {
-                op.run();
-                promise.trySuccess(null);
-            } catch (Throwable t) {
-                promise.tryFailure(t);
-            }
-        };
-        try {
-            driver.executor().execute(task);
-        } catch (RejectedExecutionException e) {
-            promise.tryFailure(closedCause(e));
-        }
+        dispatch(AioRequest.newRequest(this, kind, null, null, position, length, promise));
         return promise;
     }
 
@@ -755,7 +752,7 @@ public final class AioFileChannel implements AutoCloseable {
         }
         driver.unregister(this);
         try {
-            file.close();
+            fileIo.close();
             closePromise.trySuccess(null);
         } catch (Throwable t) {
             closePromise.tryFailure(t);
@@ -784,8 +781,24 @@ public final class AioFileChannel implements AutoCloseable {
         return driver;
     }
 
-    int fd() {
-        return file.fd();
+    FileIo fileIo() {
+        return fileIo;
+    }
+
+    /** Whether {@code r} must go to a blocking thread because this file refused RWF_NOWAIT for its kind. */
+    boolean mustBlock(AioRequest r) {
+        if (r.isDataless()) {
+            return false;
+        }
+        return r.isRead() ? nowaitReadsUnsupported : nowaitWritesUnsupported;
+    }
+
+    void nowaitUnsupported(boolean read) {
+        if (read) {
+            nowaitReadsUnsupported = true;
+        } else {
+            nowaitWritesUnsupported = true;
+        }
     }
 
     @Override

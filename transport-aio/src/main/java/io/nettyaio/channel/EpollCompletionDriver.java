@@ -45,7 +45,7 @@ final class EpollCompletionDriver implements CompletionDriver, EpollIoHandle {
         this.loop = loop;
         EventFd efd = EventFd.open();
         try {
-            this.engine = new AioEngine(AioEventLoopGroup.DEFAULT_QUEUE_DEPTH, efd);
+            this.engine = new AioEngine(AioEventLoopGroup.DEFAULT_QUEUE_DEPTH, efd, BlockingIoExecutor.shared());
         } catch (Throwable t) {
             efd.close();
             throw t;
