@@ -33,6 +33,7 @@ final class FileCopier {
     private long nextPosition;
     private int inFlight;
     private Throwable failure;
+    /** Written by the executor thread only, so {@code +=} is safe; volatile for progress readers. */
     private volatile long bytesCopied;
 
     /**
