@@ -33,6 +33,9 @@ import java.util.Date;
  * Answers {@code GET} and {@code HEAD} requests with files and directory listings from a {@link RootDirectory}.
  * One instance per connection. Requests are answered one at a time, in order: those pipelined behind a file being
  * streamed wait in a queue, and reading from the socket pauses meanwhile so that queue stays short.
+ * <p>
+ * Only the file's bytes are read asynchronously. Metadata calls ({@code stat}, {@code open}, {@code readdir}) are
+ * made on the event loop as they are: short, and Linux AIO has no asynchronous form of them.
  */
 final class StaticFileHandler extends ChannelInboundHandlerAdapter {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(StaticFileHandler.class);
