@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * A cgroup-v1 blkio throttle for single threads (as root): every byte a thread in the group reads or writes on the
- * device of a given file is limited to a rate, so any device I/O such a thread does itself takes visibly long.
+ * A cgroup-v1 blkio write throttle for single threads (as root): every byte a thread in the group writes to the
+ * device of a given file is limited to a rate, so a write such a thread does itself takes visibly long. Reads are not
+ * throttled: a NOWAIT buffered read still starts readahead in the caller's name, and throttling that would delay the
+ * caller for I/O it never waits for.
  * Threads move back to the root group on {@link #close()}, which also removes the group.
  */
 final class BlkioThrottle implements AutoCloseable {
@@ -29,9 +31,7 @@ final class BlkioThrottle implements AutoCloseable {
         long minor = dev & 0xff | (dev >>> 12) & ~0xffL;
         group = ROOT.resolve("netty-aio-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Files.createDirectory(group);
-        String rule = major + ":" + minor + " " + bytesPerSecond;
-        write(group.resolve("blkio.throttle.read_bps_device"), rule);
-        write(group.resolve("blkio.throttle.write_bps_device"), rule);
+        write(group.resolve("blkio.throttle.write_bps_device"), major + ":" + minor + " " + bytesPerSecond);
     }
 
     /** Moves a thread (by kernel thread id) into the throttled group. */
