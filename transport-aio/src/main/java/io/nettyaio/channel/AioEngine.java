@@ -1,6 +1,8 @@
 package io.nettyaio.channel;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.internal.PlatformDependent;
 import io.nettyaio.linux.AioAbi;
 import io.nettyaio.linux.AioContext;
 import io.nettyaio.linux.CompletionHandler;
@@ -15,7 +17,11 @@ import io.nettyaio.linux.SubmitErrorHandler;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The submission and completion machinery of one completion loop.
@@ -61,17 +67,27 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
     private final int blockingLimit;
     private int blockingInFlight;
     private final ArrayDeque<AioRequest> blockingWaiting = new ArrayDeque<>();
+    /** Requests back from blocking threads; drained on the loop, or by {@link #close()} itself. */
+    private final Queue<AioRequest> blockingDone = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainBlockingDoneTask = this::drainBlockingDone;
+    private final EventExecutor loop;
     private final AioMetrics metrics = new AioMetrics();
     private final Integer[] intCache = new Integer[16];
     private final Long[] longCache = new Long[16];
+    /** {@link #close()} has begun: nothing new starts; what finishes is delivered. */
+    private boolean closing;
     private boolean closed;
 
     /**
+     * @param loop the executor whose thread runs this engine
      * @param capacity iocb slots (the AIO context's capacity)
      * @param eventFd the eventfd completions signal, or {@code null} for the fallback engine (no AIO at all)
      * @param blocking where operations that would block go
      */
-    AioEngine(int capacity, EventFd eventFd, BlockingIoExecutor blocking) throws NativeIoException {
+    AioEngine(EventExecutor loop, int capacity, EventFd eventFd, BlockingIoExecutor blocking)
+            throws NativeIoException {
+        this.loop = loop;
         this.eventFd = eventFd;
         this.blocking = blocking;
         this.blockingLimit = blocking.threads();
@@ -121,7 +137,7 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
 
     /** Takes a request from any source (a task, or a direct call on the loop thread). */
     void enqueue(AioRequest r) {
-        if (closed || !r.channel.acceptsRequests()) {
+        if (closing || !r.channel.acceptsRequests()) {
             metrics.failed++;
             r.fail(new ClosedChannelException());
             return;
@@ -133,7 +149,9 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
             prepare(r);
         } else {
             waiting.add(r);
-            AioEngine.<Object>cast(r.promise).addListener(r);
+            if (r.promise != null) {
+                AioEngine.<Object>cast(r.promise).addListener(r);
+            }
             metrics.queued = waiting.size();
             if (metrics.queued > metrics.queuedHighWater) {
                 metrics.queuedHighWater = metrics.queued;
@@ -142,8 +160,8 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
     }
 
     private void prepare(AioRequest r) {
-        if (r.done == 0 && !r.promise.setUncancellable()) {
-            failAccepted(r, r.promise.cause()); // cancelled while it waited: it never reaches the kernel
+        if (r.done == 0 && !r.setUncancellable()) {
+            failAccepted(r, r.cancellationCause()); // cancelled while it waited: it never reaches the kernel
             return;
         }
         int slot = freeSlots[--freeCount];
@@ -272,8 +290,12 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
 
     /** Hands a request to the blocking executor, or queues it while this engine's share of threads is busy. */
     private void toBlocking(AioRequest r) {
-        if (r.done == 0 && !r.promise.setUncancellable()) {
-            failAccepted(r, r.promise.cause());
+        if (closing) {
+            failAccepted(r, new ClosedChannelException());
+            return;
+        }
+        if (r.done == 0 && !r.setUncancellable()) {
+            failAccepted(r, r.cancellationCause());
             return;
         }
         if (blockingInFlight >= blockingLimit) {
@@ -293,25 +315,48 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
         }
     }
 
+    /**
+     * A blocking thread finished {@code r}: hand it back to the loop. Any thread. One drain task is scheduled for
+     * however many arrive before it runs; if the loop no longer takes tasks, {@link #close()} drains them.
+     */
+    void postBlockingDone(AioRequest r) {
+        blockingDone.offer(r);
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                loop.execute(drainBlockingDoneTask);
+            } catch (RejectedExecutionException e) {
+                drainScheduled.set(false); // shutting down: close() is draining, or is about to
+            }
+        }
+    }
+
+    private void drainBlockingDone() {
+        drainScheduled.set(false);
+        AioRequest r;
+        while ((r = blockingDone.poll()) != null) {
+            onBlockingDone(r);
+        }
+    }
+
     /** A blocking operation finished; its request is back on the loop. */
-    void onBlockingDone(AioRequest r) {
+    private void onBlockingDone(AioRequest r) {
         blockingInFlight--;
-        if (closed) {
-            r.fail(new ClosedChannelException());
-        } else if (r.blockingError != null) {
+        if (r.blockingError != null) {
             failAccepted(r, r.blockingError);
         } else {
             handleResult(r, r.blockingResult);
         }
         AioRequest next;
-        while (blockingInFlight < blockingLimit && (next = blockingWaiting.poll()) != null) {
+        while (!closing && blockingInFlight < blockingLimit && (next = blockingWaiting.poll()) != null) {
             toBlocking(next);
         }
     }
 
     /** The rest of a short write or of readFully: it goes before the waiting requests, it is already accepted. */
     private void enqueueContinuation(AioRequest r) {
-        if (context == null || r.channel.mustBlock(r)) {
+        if (closing) {
+            failAccepted(r, new ClosedChannelException());
+        } else if (context == null || r.channel.mustBlock(r)) {
             toBlocking(r);
         } else if (freeCount > 0) {
             prepare(r);
@@ -350,7 +395,7 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
     void removeCancelled(AioRequest r, Object promise) {
         if (r.promise == promise && r.slot < 0 && waiting.remove(r)) {
             metrics.queued = waiting.size();
-            failAccepted(r, r.promise.cause());
+            failAccepted(r, r.cancellationCause());
         }
     }
 
@@ -372,12 +417,21 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
     }
 
     /**
-     * Destroys the context (blocking until in-flight requests complete, whose events are then discarded), fails
-     * whatever is left, and frees all memory. Requests on blocking threads finish there and are then failed.
+     * Lets requests in the kernel and on blocking threads finish (their promises complete with the real outcome;
+     * a continuation they would need fails), fails requests still waiting, destroys the context and frees all
+     * memory. Blocks the calling (loop) thread meanwhile, as io_destroy would.
      */
     void close() {
-        if (closed) {
+        if (closing) {
             return;
+        }
+        closing = true;
+        AioRequest r;
+        while ((r = waiting.poll()) != null) {
+            failAccepted(r, new ClosedChannelException());
+        }
+        while ((r = blockingWaiting.poll()) != null) {
+            failAccepted(r, new ClosedChannelException());
         }
         try {
             flush();
@@ -392,6 +446,11 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
         } catch (Throwable ignore) {
             // fall through: io_destroy below waits for the kernel anyway
         }
+        drainBlockingDone();
+        while (blockingInFlight > 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            drainBlockingDone();
+        }
         closed = true;
         if (context != null) {
             try {
@@ -401,17 +460,10 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
             }
         }
         for (int slot = 0; slot < inFlight.length; slot++) {
-            AioRequest r = release(slot);
+            r = release(slot);
             if (r != null) {
                 failAccepted(r, new ClosedChannelException());
             }
-        }
-        AioRequest r;
-        while ((r = waiting.poll()) != null) {
-            failAccepted(r, new ClosedChannelException());
-        }
-        while ((r = blockingWaiting.poll()) != null) {
-            failAccepted(r, new ClosedChannelException());
         }
         if (submissions != null) {
             submissions.free();

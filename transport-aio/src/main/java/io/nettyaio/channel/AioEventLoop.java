@@ -47,7 +47,7 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
             if (Aio.isAvailable()) {
                 efd = EventFd.open();
             }
-            this.engine = new AioEngine(capacity, efd, blocking);
+            this.engine = new AioEngine(this, capacity, efd, blocking);
         } catch (NativeIoException e) {
             closeQuietly(efd);
             throw new IllegalStateException("cannot create AIO completion loop with capacity " + capacity + ": "
@@ -182,13 +182,16 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     @Override
     protected void cleanup() {
         try {
-            for (AioFileChannel channel : channels) {
-                channel.loopTerminated();
-            }
-            engine.close();
+            engine.close(); // first: lets what the kernel and the blocking threads have finish, and delivers it
         } finally {
-            channels.clear();
-            closeQuietly(eventFd);
+            try {
+                for (AioFileChannel channel : channels) {
+                    channel.loopTerminated();
+                }
+            } finally {
+                channels.clear();
+                closeQuietly(eventFd);
+            }
         }
     }
 }

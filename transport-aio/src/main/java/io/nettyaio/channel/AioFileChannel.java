@@ -365,6 +365,43 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
+     * Allocation-free form of {@link #read(ByteBuf, long)}: instead of a future, {@code handler} is called once on
+     * the completion loop with the bytes read (-1 at end of file) or the failure, and {@code attachment}. For bad
+     * input or a closed channel it is called at once on the calling thread. Such a request cannot be cancelled.
+     * Everything else (buffer ownership, indices, DIRECT alignment, errors) is as for the future form.
+     *
+     * @param dst the buffer to fill (retained by the channel until the read finishes)
+     * @param position the file position, &gt;= 0
+     * @param attachment passed back to the handler, may be {@code null}
+     * @param handler receives the outcome; must not be {@code null}
+     * @param <A> the attachment's type
+     * @throws NullPointerException when {@code handler} is {@code null} (there is nothing else to tell)
+     */
+    @SuppressWarnings("unchecked")
+    public <A> void read(ByteBuf dst, long position, A attachment, AioCompletionHandler<? super A> handler) {
+        ObjectUtil.checkNotNull(handler, "handler");
+        submitSingle(AioRequest.READ, dst, position, null, (AioCompletionHandler<Object>) handler, attachment);
+    }
+
+    /**
+     * Allocation-free form of {@link #write(ByteBuf, long)}: {@code handler} is called once with the bytes written
+     * (all of {@code src}'s readable bytes, short writes continued) or the failure. See
+     * {@link #read(ByteBuf, long, Object, AioCompletionHandler)}.
+     *
+     * @param src the bytes to write (retained by the channel until the write finishes)
+     * @param position the file position, &gt;= 0
+     * @param attachment passed back to the handler, may be {@code null}
+     * @param handler receives the outcome; must not be {@code null}
+     * @param <A> the attachment's type
+     * @throws NullPointerException when {@code handler} is {@code null}
+     */
+    @SuppressWarnings("unchecked")
+    public <A> void write(ByteBuf src, long position, A attachment, AioCompletionHandler<? super A> handler) {
+        ObjectUtil.checkNotNull(handler, "handler");
+        submitSingle(AioRequest.WRITE, src, position, null, (AioCompletionHandler<Object>) handler, attachment);
+    }
+
+    /**
      * Scatter read (preadv): one kernel request filling {@code dsts} in order, each up to its writable bytes.
      * Completes with the total read (writer indices advance in order), or -1 at end of file.
      *
@@ -462,32 +499,46 @@ public final class AioFileChannel implements AutoCloseable {
         if (promise == null) {
             return executor.newFailedFuture(new NullPointerException("promise"));
         }
+        submitSingle(kind, buf, position, promise, null, null);
+        return promise;
+    }
+
+    /**
+     * Validates, retains and dispatches a single-buffer request that completes either {@code promise} or
+     * {@code handler} (exactly one is non-null). Never throws: every problem completes the one or the other.
+     */
+    private void submitSingle(byte kind, ByteBuf buf, long position, Promise<Integer> promise,
+                              AioCompletionHandler<Object> handler, Object attachment) {
         boolean read = kind != AioRequest.WRITE;
         String name = read ? "dst" : "src";
         if (buf == null) {
-            return promise.setFailure(new NullPointerException(name));
+            finishEarly(promise, handler, attachment, new NullPointerException(name), 0);
+            return;
         }
         Throwable invalid = checkChannel(read);
         if (invalid == null) {
             invalid = checkPosition(position);
         }
-        if (invalid != null) {
-            return promise.setFailure(invalid);
+        if (invalid == null && read && buf.isReadOnly()) {
+            invalid = new IllegalArgumentException(name + ": read-only buffer " + buf + " (expected: a writable buffer)");
         }
-        if (read && buf.isReadOnly()) {
-            return promise.setFailure(new IllegalArgumentException(name + ": read-only buffer " + buf
-                    + " (expected: a writable buffer)"));
+        if (invalid != null) {
+            finishEarly(promise, handler, attachment, invalid, 0);
+            return;
         }
         try {
             buf.retain();
         } catch (IllegalReferenceCountException e) {
-            return promise.setFailure(new IllegalArgumentException(name + ": released buffer (refCnt 0)", e));
+            finishEarly(promise, handler, attachment,
+                    new IllegalArgumentException(name + ": released buffer (refCnt 0)", e), 0);
+            return;
         }
         try {
             int length = read ? buf.writableBytes() : buf.readableBytes();
             if (length == 0) {
                 buf.release();
-                return promise.setSuccess(0);
+                finishEarly(promise, handler, attachment, null, 0);
+                return;
             }
             invalid = checkRange(position, length);
             boolean composite = buf instanceof CompositeByteBuf;
@@ -500,14 +551,35 @@ public final class AioFileChannel implements AutoCloseable {
             }
             if (invalid != null) {
                 buf.release();
-                return promise.setFailure(invalid);
+                finishEarly(promise, handler, attachment, invalid, 0);
+                return;
             }
-            dispatch(AioRequest.newRequest(this, kind, buf, null, position, length, promise));
+            dispatch(handler == null ? AioRequest.newRequest(this, kind, buf, null, position, length, promise)
+                    : AioRequest.newRequest(this, kind, buf, position, length, attachment, handler));
         } catch (Throwable t) {
             buf.release(); // nothing was dispatched: the reference taken above is ours to give back
-            promise.tryFailure(t);
+            finishEarly(promise, handler, attachment, t, 0);
         }
-        return promise;
+    }
+
+    /** Completes a request that never reached the engine: a failure when {@code cause} is set, else {@code n}. */
+    private static void finishEarly(Promise<Integer> promise, AioCompletionHandler<Object> handler, Object attachment,
+                                    Throwable cause, int n) {
+        if (handler == null) {
+            if (cause != null) {
+                promise.tryFailure(cause);
+            } else {
+                promise.trySuccess(n);
+            }
+        } else if (cause != null) {
+            HandlerErrors.failed(handler, cause, attachment);
+        } else {
+            try {
+                handler.completed(n, attachment);
+            } catch (Throwable t) {
+                HandlerErrors.log(handler, t);
+            }
+        }
     }
 
     private Future<Long> vectored(byte kind, ByteBuf[] array, long position, Promise<Long> promise) {

@@ -11,7 +11,6 @@ import io.nettyaio.linux.IovecArray;
 import io.nettyaio.linux.NativeIoException;
 
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -42,8 +41,6 @@ final class AioRequest implements Runnable, FutureListener<Object> {
     private static final byte STAGE_SUBMIT = 0;
     /** {@link #run()} performs the operation synchronously (on a blocking thread). */
     private static final byte STAGE_BLOCKING = 1;
-    /** {@link #run()} gives the blocking result to the engine (back on the loop). */
-    private static final byte STAGE_BLOCKING_DONE = 2;
 
     private static final Recycler<AioRequest> POOL = new Recycler<AioRequest>() {
         @Override
@@ -76,6 +73,9 @@ final class AioRequest implements Runnable, FutureListener<Object> {
     private byte stage;
     long blockingResult;
     Throwable blockingError;
+    /** Instead of {@link #promise}, for the allocation-free overloads. */
+    AioCompletionHandler<Object> handler;
+    Object attachment;
 
     private AioRequest(Recycler.Handle<AioRequest> handle) {
         this.handle = handle;
@@ -98,7 +98,33 @@ final class AioRequest implements Runnable, FutureListener<Object> {
         r.nowait = false;
         r.stage = STAGE_SUBMIT;
         r.blockingError = null;
+        r.handler = null;
+        r.attachment = null;
         return r;
+    }
+
+    /** Takes a request from the pool that completes {@code handler} instead of a promise. */
+    @SuppressWarnings("unchecked")
+    static AioRequest newRequest(AioFileChannel channel, byte kind, ByteBuf buf, long position, long length,
+                                 Object attachment, AioCompletionHandler<?> handler) {
+        AioRequest r = newRequest(channel, kind, buf, null, position, length, null);
+        r.handler = (AioCompletionHandler<Object>) handler;
+        r.attachment = attachment;
+        return r;
+    }
+
+    /**
+     * Marks the request as being handed to the kernel or a blocking thread: from now on it cannot be cancelled.
+     *
+     * @return false when its promise was cancelled already
+     */
+    boolean setUncancellable() {
+        return promise == null || promise.setUncancellable();
+    }
+
+    /** @return why the promise was cancelled (only valid after {@link #setUncancellable()} returned false) */
+    Throwable cancellationCause() {
+        return promise.cause();
     }
 
     /** Each hop between threads runs the request itself: see the stages. */
@@ -107,10 +133,6 @@ final class AioRequest implements Runnable, FutureListener<Object> {
         switch (stage) {
             case STAGE_BLOCKING:
                 runBlocking();
-                break;
-            case STAGE_BLOCKING_DONE:
-                stage = STAGE_SUBMIT;
-                channel.driver().engine().onBlockingDone(this);
                 break;
             default:
                 channel.driver().enqueue(this);
@@ -125,7 +147,7 @@ final class AioRequest implements Runnable, FutureListener<Object> {
     }
 
     private void runBlocking() {
-        CompletionDriver driver = channel.driver();
+        AioEngine engine = channel.driver().engine();
         blockingError = null;
         try {
             blockingResult = performBlocking(channel.fileIo());
@@ -134,16 +156,8 @@ final class AioRequest implements Runnable, FutureListener<Object> {
         } catch (Throwable t) {
             blockingError = t;
         }
-        stage = STAGE_BLOCKING_DONE;
-        try {
-            driver.executor().execute(this);
-        } catch (RejectedExecutionException e) {
-            // The loop is gone: its engine failed everything else already; this one finishes here
-            stage = STAGE_SUBMIT;
-            ClosedChannelException closed = new ClosedChannelException();
-            closed.initCause(e);
-            fail(closed);
-        }
+        stage = STAGE_SUBMIT;
+        engine.postBlockingDone(this);
     }
 
     /** Does what remains of the request synchronously. Runs on a blocking thread. */
@@ -294,9 +308,14 @@ final class AioRequest implements Runnable, FutureListener<Object> {
         }
     }
 
-    /** Native I/O needs memory addresses: copy through an aligned direct buffer when some segment has none. */
+    /**
+     * Native I/O needs memory addresses: copy through an aligned direct buffer when some segment has none. The
+     * fallback engine bounces too: a JDK FileChannel given heap buffers on a DIRECT file caches an aligned slice
+     * without a cleaner among its per-thread temporary buffers, and a later read on that thread then fails with an
+     * NPE in sun.nio.ch.Util.free (JDK 17 and 25).
+     */
     private void ensureBounce() {
-        if (bounce != null || channel.fileIo().fd() < 0 || !needsBounce()) {
+        if (bounce != null || !needsBounce()) {
             return;
         }
         bounce = AioBuffers.directBuffer((int) length, Math.max(1, channel.memoryAlignment()));
@@ -384,6 +403,8 @@ final class AioRequest implements Runnable, FutureListener<Object> {
 
     private void succeed(AioEngine engine) {
         Promise<?> p = promise;
+        AioCompletionHandler<Object> h = handler;
+        Object a = attachment;
         long n = done;
         byte k = kind;
         if (k == READ || k == READ_FULLY || k == READV) {
@@ -394,6 +415,15 @@ final class AioRequest implements Runnable, FutureListener<Object> {
             BufferSegments.advanceReaders(buf, bufs, n);
         }
         recycle();
+        if (h != null) {
+            int result = (k == READ || k == READ_FULLY) && n == 0 ? -1 : (int) n;
+            try {
+                h.completed(result, a);
+            } catch (Throwable t) {
+                HandlerErrors.log(h, t);
+            }
+            return;
+        }
         if (k == READV || k == WRITEV) {
             long result = k == READV && n == 0 ? -1 : n;
             AioEngine.<Long>cast(p).trySuccess(engine.boxLong(result));
@@ -408,8 +438,14 @@ final class AioRequest implements Runnable, FutureListener<Object> {
     /** Fails the promise, leaving the caller's buffers and indices untouched, and recycles. Any thread. */
     void fail(Throwable cause) {
         Promise<?> p = promise;
+        AioCompletionHandler<Object> h = handler;
+        Object a = attachment;
         recycle();
-        p.tryFailure(cause);
+        if (h != null) {
+            HandlerErrors.failed(h, cause, a);
+        } else {
+            p.tryFailure(cause);
+        }
     }
 
     /** Releases what this request holds and returns it to the pool. */
@@ -430,6 +466,8 @@ final class AioRequest implements Runnable, FutureListener<Object> {
         }
         channel = null;
         promise = null;
+        handler = null;
+        attachment = null;
         blockingError = null;
         slot = -1;
         handle.recycle(this);

@@ -45,7 +45,7 @@ final class EpollCompletionDriver implements CompletionDriver, EpollIoHandle {
         this.loop = loop;
         EventFd efd = EventFd.open();
         try {
-            this.engine = new AioEngine(AioEventLoopGroup.DEFAULT_QUEUE_DEPTH, efd, BlockingIoExecutor.shared());
+            this.engine = new AioEngine(loop, AioEventLoopGroup.DEFAULT_QUEUE_DEPTH, efd, BlockingIoExecutor.shared());
         } catch (Throwable t) {
             efd.close();
             throw t;
@@ -158,13 +158,16 @@ final class EpollCompletionDriver implements CompletionDriver, EpollIoHandle {
         closed = true;
         DRIVERS.remove(loop, this);
         try {
-            for (AioFileChannel channel : channels) {
-                channel.loopTerminated();
-            }
-            engine.close();
+            engine.close(); // first: lets what the kernel has finish, and delivers it
         } finally {
-            channels.clear();
-            release();
+            try {
+                for (AioFileChannel channel : channels) {
+                    channel.loopTerminated();
+                }
+            } finally {
+                channels.clear();
+                release();
+            }
         }
     }
 

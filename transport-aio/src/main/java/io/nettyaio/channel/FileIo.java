@@ -9,8 +9,8 @@ import java.io.IOException;
  * uses). Two implementations: {@link NativeFileIo} over a native descriptor (with AIO), and {@link JdkFileIo} over a
  * JDK {@link java.nio.channels.FileChannel} (the fallback engine, where Linux AIO is unavailable).
  *
- * <p>{@code read}/{@code write} take one buffer segment; for {@link NativeFileIo} it must have a memory address
- * (callers bounce other buffers). Errors are {@link IOException}s; the native one is a
+ * <p>{@code read}/{@code write} take one buffer segment, which must have a memory address (callers bounce other
+ * buffers through a direct one). Errors are {@link IOException}s; the native one is a
  * {@link io.nettyaio.linux.NativeIoException} with the errno. Thread-safe except {@link #close()}.
  */
 interface FileIo {

@@ -5,6 +5,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import io.netty.util.concurrent.Promise;
 import io.nettyaio.channel.AioBuffers;
+import io.nettyaio.channel.AioCompletionHandler;
 import io.nettyaio.channel.AioEventLoop;
 import io.nettyaio.channel.AioEventLoopGroup;
 import io.nettyaio.channel.AioFileChannel;
@@ -60,6 +61,7 @@ public class AioFileChannelBenchmark {
     private ByteBuf[] bufs;
     private Chain chain;
     private Batch batch;
+    private HandlerChain handlerChain;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -84,6 +86,7 @@ public class AioFileChannelBenchmark {
         }
         chain = new Chain();
         batch = new Batch();
+        handlerChain = new HandlerChain();
     }
 
     @TearDown(Level.Trial)
@@ -111,6 +114,13 @@ public class AioFileChannelBenchmark {
     @OperationsPerInvocation(CHAIN)
     public int roundTripInLoop() throws Exception {
         return chain.measure();
+    }
+
+    /** As {@link #roundTripInLoop()}, with an {@link AioCompletionHandler} instead of a promise per request. */
+    @Benchmark
+    @OperationsPerInvocation(CHAIN)
+    public int roundTripInLoopHandler() throws Exception {
+        return handlerChain.measure();
     }
 
     /** {@value #BATCH} reads issued in one loop turn (one io_submit), waited for together. */
@@ -151,6 +161,41 @@ public class AioFileChannelBenchmark {
             } else {
                 run();
             }
+        }
+    }
+
+    /** Re-issues a read from its own completion handler until {@link #CHAIN} have completed. */
+    private final class HandlerChain implements Runnable, AioCompletionHandler<ByteBuf> {
+        private Promise<Integer> done;
+        private int remaining;
+        private int bytes;
+
+        int measure() throws Exception {
+            done = loop.newPromise();
+            remaining = CHAIN;
+            bytes = 0;
+            loop.execute(this);
+            return done.sync().getNow();
+        }
+
+        @Override
+        public void run() {
+            channel.read(bufs[0].clear(), randomPosition(), bufs[0], this);
+        }
+
+        @Override
+        public void completed(int result, ByteBuf buf) {
+            bytes += result;
+            if (--remaining == 0) {
+                done.setSuccess(bytes);
+            } else {
+                channel.read(buf.clear(), randomPosition(), buf, this);
+            }
+        }
+
+        @Override
+        public void failed(Throwable cause, ByteBuf buf) {
+            done.setFailure(cause);
         }
     }
 
