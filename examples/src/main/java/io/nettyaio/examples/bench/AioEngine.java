@@ -2,10 +2,8 @@ package io.nettyaio.examples.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GenericFutureListener;
-import io.netty.util.concurrent.Promise;
 import io.nettyaio.channel.Aio;
+import io.nettyaio.channel.AioCompletionHandler;
 import io.nettyaio.channel.AioEventLoopGroup;
 import io.nettyaio.channel.AioFileChannel;
 import io.nettyaio.channel.AioOpenOption;
@@ -144,10 +142,10 @@ final class AioEngine implements Engine {
     }
 
     /**
-     * One request in flight, reused for every request of the slot: the listener issues the next one from the loop
-     * thread. Only the promise is new per request.
+     * One request in flight, reused for every request of the slot: its completion handler issues the next one from
+     * the loop thread. The handler form of read/write allocates nothing per request (no promise).
      */
-    private static final class Slot implements GenericFutureListener<Future<Integer>>, Runnable {
+    private static final class Slot implements AioCompletionHandler<Slot>, Runnable {
         private final AioFileChannel channel;
         private final EventExecutor executor;
         private final ByteBuf buf;
@@ -183,28 +181,27 @@ final class AioEngine implements Engine {
                 return;
             }
             position = offsets.next();
-            Promise<Integer> promise = executor.newPromise();
-            promise.addListener(this);
             issuing = true;
             startNanos = System.nanoTime();
             if (read) {
                 buf.clear();
-                channel.read(buf, position, promise);
+                channel.read(buf, position, this, this);
             } else {
                 buf.setIndex(0, bs);
-                channel.write(buf, position, promise);
+                channel.write(buf, position, this, this);
             }
             issuing = false;
         }
 
         @Override
-        public void operationComplete(Future<Integer> future) {
-            if (!future.isSuccess()) {
-                flight.fail(future.cause());
-                flight.land();
-                return;
-            }
-            if (read && future.getNow() < 0) {
+        public void failed(Throwable cause, Slot slot) {
+            flight.fail(cause);
+            flight.land();
+        }
+
+        @Override
+        public void completed(int result, Slot slot) {
+            if (read && result < 0) {
                 flight.fail(new EOFException("end of file at position " + position
                         + ": is the file shorter than --size?"));
                 flight.land();

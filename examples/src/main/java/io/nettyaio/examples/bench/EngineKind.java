@@ -4,6 +4,11 @@ package io.nettyaio.examples.bench;
 public enum EngineKind {
     /** {@code io.nettyaio.channel.AioFileChannel} on an {@code AioEventLoopGroup}: kernel AIO. */
     AIO("aio"),
+    /**
+     * The Linux AIO binding alone ({@code io.nettyaio.linux}: AioContext, IocbArray, SubmissionQueue, EventFd), no
+     * Netty: one thread per loop submits, polls the eventfd and reaps the ring.
+     */
+    NATIVE("native"),
     /** {@code java.nio.channels.AsynchronousFileChannel}: blocking preads on the JDK's thread pool. */
     JDK_ASYNC("jdk-async"),
     /** {@code java.nio.channels.FileChannel} positional reads and writes, one thread per request in flight. */
@@ -30,6 +35,6 @@ public enum EngineKind {
                 return kind;
             }
         }
-        throw UsageException.badValue(flag, value, "one of aio, jdk-async, jdk-sync");
+        throw UsageException.badValue(flag, value, "one of aio, native, jdk-async, jdk-sync");
     }
 }

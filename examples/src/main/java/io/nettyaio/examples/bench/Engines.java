@@ -8,6 +8,8 @@ final class Engines {
         switch (options.engine()) {
             case AIO:
                 return new AioEngine(options, flight, measurement);
+            case NATIVE:
+                return new NativeEngine(options, flight, measurement);
             case JDK_ASYNC:
                 return new JdkAsyncEngine(options, flight, measurement);
             case JDK_SYNC:

@@ -61,7 +61,7 @@ class BenchOptionsTest {
 
     @Test
     void shouldNameFlagValueAndExpectationForBadValues() {
-        assertMessage("--engine: fio (expected: one of aio, jdk-async, jdk-sync)", "--engine", "fio");
+        assertMessage("--engine: fio (expected: one of aio, native, jdk-async, jdk-sync)", "--engine", "fio");
         assertMessage("--rw: randrw (expected: one of randread, randwrite, read, write)", "--rw", "randrw");
         assertMessage("--bs: 4q (expected: a positive size in bytes like 4096, 4k, 256m or 1g)", "--bs", "4q");
         assertMessage("--bs: 2g (expected: at most 1g)", "--bs", "2g");
