@@ -8,8 +8,6 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.linux.EventFd;
 import io.nettyaio.linux.NativeIoException;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +35,7 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     private volatile Thread thread;
     /** True while the loop is (about to be) blocked in poll: only then does a wakeup need an eventfd write. */
     private final AtomicBoolean polling = new AtomicBoolean();
-    private final Set<AioFileChannel> channels = ConcurrentHashMap.newKeySet();
+    private final OpenChannels channels = new OpenChannels();
 
     AioEventLoop(AioEventLoopGroup parent, Executor executor, int capacity, BlockingIoExecutor blocking) {
         super(parent, executor, false, PlatformDependent.<Runnable>newMpscQueue(),
@@ -182,16 +180,9 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     @Override
     protected void cleanup() {
         try {
-            engine.close(); // first: lets what the kernel and the blocking threads have finish, and delivers it
+            channels.closeAll(engine);
         } finally {
-            try {
-                for (AioFileChannel channel : channels) {
-                    channel.loopTerminated();
-                }
-            } finally {
-                channels.clear();
-                closeQuietly(eventFd);
-            }
+            closeQuietly(eventFd);
         }
     }
 }

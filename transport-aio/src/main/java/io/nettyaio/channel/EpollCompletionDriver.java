@@ -14,7 +14,6 @@ import io.nettyaio.linux.EventFd;
 import io.nettyaio.linux.NativeIoException;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,7 +35,7 @@ final class EpollCompletionDriver implements CompletionDriver, EpollIoHandle {
     private final EventFd eventFd;
     private final FileDescriptor fd;
     private final AioEngine engine;
-    private final Set<AioFileChannel> channels = ConcurrentHashMap.newKeySet();
+    private final OpenChannels channels = new OpenChannels();
     private final Runnable flushTask = this::flushNow;
     private boolean flushScheduled;
     private volatile boolean closed;
@@ -158,16 +157,9 @@ final class EpollCompletionDriver implements CompletionDriver, EpollIoHandle {
         closed = true;
         DRIVERS.remove(loop, this);
         try {
-            engine.close(); // first: lets what the kernel has finish, and delivers it
+            channels.closeAll(engine);
         } finally {
-            try {
-                for (AioFileChannel channel : channels) {
-                    channel.loopTerminated();
-                }
-            } finally {
-                channels.clear();
-                release();
-            }
+            release();
         }
     }
 
