@@ -1,6 +1,7 @@
 package io.nettyaio.examples;
 
 import io.nettyaio.channel.Aio;
+import io.nettyaio.examples.http.BodyReader;
 import io.nettyaio.examples.http.FileServer;
 
 import java.io.IOException;
@@ -12,16 +13,19 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * {@code serve [--port 8080] [--root DIR] [--bind ADDR] [--chunk SIZE]}: runs a {@link FileServer} until the process
- * is stopped.
+ * {@code serve [--port 8080] [--root DIR] [--bind ADDR] [--chunk SIZE] [--reader aio|blocking]}: runs a
+ * {@link FileServer} until the process is stopped.
  */
 public final class ServeCommand {
-    static final String USAGE = "usage: serve [--port PORT] [--root DIR] [--bind ADDR] [--chunk SIZE]\n"
+    static final String USAGE = "usage: serve [--port PORT] [--root DIR] [--bind ADDR] [--chunk SIZE]"
+            + " [--reader aio|blocking]\n"
             + "  Serves the files under DIR over HTTP/1.1 (GET, HEAD, ranges, directory listings).\n"
             + "  --port PORT   TCP port, 0 to 65535, 0 for any free one (default 8080)\n"
             + "  --root DIR    directory to publish (default: the current directory)\n"
             + "  --bind ADDR   local address to listen on, 0.0.0.0 for every interface (default 127.0.0.1)\n"
-            + "  --chunk SIZE  bytes per file read and socket write, 4k to 16m (default 64k)\n";
+            + "  --chunk SIZE  bytes per file read and socket write, 4k to 16m (default 64k)\n"
+            + "  --reader R    aio: read files with kernel AIO (default); blocking: FileChannel reads on the event\n"
+            + "                loop, as a Netty server does without this library (for comparison)\n";
 
     private ServeCommand() { }
 
@@ -55,8 +59,8 @@ public final class ServeCommand {
         String host = address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]"
                 : address.getHostAddress();
         System.out.println("Serving " + server.root() + " on http://" + host + ":" + server.port() + "/ ("
-                + server.transport() + ", kernel AIO " + (Aio.isAvailable() ? "available" : "unavailable: "
-                + Aio.unavailabilityCause()) + ")");
+                + server.transport() + ", " + server.reader() + " reads, kernel AIO "
+                + (Aio.isAvailable() ? "available" : "unavailable: " + Aio.unavailabilityCause()) + ")");
         server.closeFuture().await();
         return 0;
     }
@@ -69,7 +73,8 @@ public final class ServeCommand {
      * @return the builder, or {@code null} when help was printed
      */
     static FileServer.Builder builder(String[] args, PrintStream out) throws UsageException {
-        CommandLine cl = CommandLine.parse(args, Set.of("--port", "--root", "--bind", "--chunk"), Set.of());
+        CommandLine cl = CommandLine.parse(args, Set.of("--port", "--root", "--bind", "--chunk", "--reader"),
+                Set.of());
         if (cl.helpRequested()) {
             out.print(USAGE);
             return null;
@@ -89,6 +94,13 @@ public final class ServeCommand {
         } catch (UnknownHostException e) {
             throw new UsageException("--bind: '" + bindText + "' (expected: a local IP address or host name)");
         }
-        return FileServer.builder(root).port(port).bindAddress(bind).chunkSize(chunk);
+        String readerText = cl.value("--reader", BodyReader.AIO.toString());
+        BodyReader reader;
+        try {
+            reader = BodyReader.of(readerText);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--reader: '" + readerText + "' (expected: aio or blocking)");
+        }
+        return FileServer.builder(root).port(port).bindAddress(bind).chunkSize(chunk).reader(reader);
     }
 }

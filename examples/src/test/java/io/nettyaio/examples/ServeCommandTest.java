@@ -25,6 +25,7 @@ class ServeCommandTest {
         "--root|target/no-such-dir|--root: 'target/no-such-dir' (expected: an existing directory)",
         "--chunk|1|--chunk: '1' (expected: a size in bytes",
         "--bind|no.such.host.invalid|--bind: 'no.such.host.invalid' (expected: a local IP address or host name)",
+        "--reader|nio|--reader: 'nio' (expected: aio or blocking)",
     })
     void shouldNameFlagValueAndExpectation(String flag, String value, String message) {
         UsageException e = assertThrows(UsageException.class,
@@ -40,6 +41,8 @@ class ServeCommandTest {
     @Test
     void shouldAcceptGoodFlagsAndHelp() throws Exception {
         assertNotNull(ServeCommand.builder(new String[] {"--port", "0", "--root", ".", "--chunk", "16k"}, err));
+        assertNotNull(ServeCommand.builder(new String[] {"--reader", "blocking"}, err));
+        assertNotNull(ServeCommand.builder(new String[] {"--reader=AIO"}, err));
         ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
         assertNull(ServeCommand.builder(new String[] {"--help"}, out));

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
-import io.nettyaio.channel.AioFileChannel;
 
 import java.io.EOFException;
 import java.util.function.Consumer;
@@ -17,14 +16,14 @@ import java.util.function.Consumer;
  * chunk is read only once the previous one has been written to the socket and the channel is writable. A slow
  * client therefore holds at most one chunk of server memory, however large the file.
  * <p>
- * The file must complete on the connection's event loop, which runs every method and callback here. The file is
+ * The file must be read on the connection's event loop, which runs every method and callback here. The file is
  * closed when the body ends, on error, and on {@link #abort()}; the chunk buffers are released on every path.
  */
 final class FileBodyWriter {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(FileBodyWriter.class);
 
     private final ChannelHandlerContext ctx;
-    private final AioFileChannel file;
+    private final BodyReader.Source file;
     private final int chunkSize;
     private final ServerActivity activity;
     private final Consumer<Boolean> onEnd;
@@ -37,7 +36,7 @@ final class FileBodyWriter {
 
     /**
      * @param ctx the connection
-     * @param file the open file, completing on {@code ctx}'s event loop; this writer closes it
+     * @param file the open file, read on {@code ctx}'s event loop; this writer closes it
      * @param position the first byte to send
      * @param length how many bytes to send
      * @param chunkSize bytes per read and per socket write
@@ -45,7 +44,7 @@ final class FileBodyWriter {
      * @param onEnd called once on the event loop with {@code true} when the whole body was written, or
      *              {@code false} when it was cut short (the connection is then being closed)
      */
-    FileBodyWriter(ChannelHandlerContext ctx, AioFileChannel file, long position, long length, int chunkSize,
+    FileBodyWriter(ChannelHandlerContext ctx, BodyReader.Source file, long position, long length, int chunkSize,
                    ServerActivity activity, Consumer<Boolean> onEnd) {
         this.ctx = ctx;
         this.file = file;

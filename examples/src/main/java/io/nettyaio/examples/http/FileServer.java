@@ -20,13 +20,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An HTTP/1.1 static file server: {@code GET} and {@code HEAD} of the files under a root directory, with single
  * byte ranges, {@code If-Modified-Since}, keep-alive and directory listings. File bytes are read with
- * {@link io.nettyaio.channel.AioFileChannel} on the connection's own event loop and streamed with back-pressure.
+ * {@link io.nettyaio.channel.AioFileChannel} on the connection's own event loop and streamed with back-pressure
+ * ({@link Builder#reader(BodyReader)} can make them blocking reads instead, for comparison).
  * <pre>{@code
  * try (FileServer server = FileServer.builder(Path.of("public")).port(0).start()) {
  *     System.out.println("listening on " + server.localAddress());
@@ -46,10 +48,12 @@ public final class FileServer implements AutoCloseable {
     private final Path root;
     private final ServerActivity activity;
     private final SocketTransport transport;
+    private final BodyReader reader;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private FileServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel serverChannel,
-                       ChannelGroup connections, Path root, ServerActivity activity, SocketTransport transport) {
+                       ChannelGroup connections, Path root, ServerActivity activity, SocketTransport transport,
+                       BodyReader reader) {
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.serverChannel = serverChannel;
@@ -57,6 +61,7 @@ public final class FileServer implements AutoCloseable {
         this.root = root;
         this.activity = activity;
         this.transport = transport;
+        this.reader = reader;
     }
 
     /**
@@ -85,6 +90,11 @@ public final class FileServer implements AutoCloseable {
     /** @return the socket transport in use */
     public SocketTransport transport() {
         return transport;
+    }
+
+    /** @return how file bytes are read */
+    public BodyReader reader() {
+        return reader;
     }
 
     /** @return live counts of open connections and files */
@@ -128,6 +138,7 @@ public final class FileServer implements AutoCloseable {
         private int workerThreads;
         private ByteBufAllocator allocator;
         private SocketTransport transport = SocketTransport.best();
+        private BodyReader reader = BodyReader.AIO;
 
         private Builder(Path root) {
             this.root = root;
@@ -191,6 +202,15 @@ public final class FileServer implements AutoCloseable {
         }
 
         /**
+         * @param reader how file bytes are read; {@link BodyReader#AIO} unless told otherwise
+         * @return this builder
+         */
+        public Builder reader(BodyReader reader) {
+            this.reader = Objects.requireNonNull(reader, "reader");
+            return this;
+        }
+
+        /**
          * @param allocator the allocator of the connections, and so of the file chunks; tests pass an
          *                  instrumented one to check that every buffer is released
          * @return this builder
@@ -227,7 +247,7 @@ public final class FileServer implements AutoCloseable {
                             p.addLast(new HttpServerCodec());
                             p.addLast(new HttpServerKeepAliveHandler());
                             p.addLast(new HttpObjectAggregator(MAX_REQUEST_BODY));
-                            p.addLast(new StaticFileHandler(directory, chunkSize, activity));
+                            p.addLast(new StaticFileHandler(directory, reader, chunkSize, activity));
                         }
                     });
             if (allocator != null) {
@@ -236,7 +256,7 @@ public final class FileServer implements AutoCloseable {
             try {
                 Channel channel = bootstrap.bind(bindAddress, port).sync().channel();
                 return new FileServer(bossGroup, workerGroup, channel, connections, directory.path(), activity,
-                        transport);
+                        transport, reader);
             } catch (Throwable t) {
                 // Also a BindException, which sync() throws although bind() does not declare it.
                 bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);

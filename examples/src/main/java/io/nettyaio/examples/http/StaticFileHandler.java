@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
-import io.nettyaio.channel.AioFileChannel;
 import io.nettyaio.linux.NativeIoException;
 
 import java.io.IOException;
@@ -24,7 +23,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Date;
@@ -34,21 +32,24 @@ import java.util.Date;
  * One instance per connection. Requests are answered one at a time, in order: those pipelined behind a file being
  * streamed wait in a queue, and reading from the socket pauses meanwhile so that queue stays short.
  * <p>
- * Only the file's bytes are read asynchronously. Metadata calls ({@code stat}, {@code open}, {@code readdir}) are
- * made on the event loop as they are: short, and Linux AIO has no asynchronous form of them.
+ * Only the file's bytes are read asynchronously, and only with {@link BodyReader#AIO}. Metadata calls ({@code stat},
+ * {@code open}, {@code readdir}) are made on the event loop as they are: short, and Linux AIO has no asynchronous form
+ * of them.
  */
 final class StaticFileHandler extends ChannelInboundHandlerAdapter {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(StaticFileHandler.class);
 
     private final RootDirectory root;
+    private final BodyReader reader;
     private final int chunkSize;
     private final ServerActivity activity;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private FileBodyWriter streaming;
 
-    StaticFileHandler(RootDirectory root, int chunkSize, ServerActivity activity) {
+    StaticFileHandler(RootDirectory root, BodyReader reader, int chunkSize, ServerActivity activity) {
         this.root = root;
+        this.reader = reader;
         this.chunkSize = chunkSize;
         this.activity = activity;
     }
@@ -194,7 +195,7 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(full);
             return;
         }
-        AioFileChannel file = AioFileChannel.open(path, ctx.channel().eventLoop(), StandardOpenOption.READ);
+        BodyReader.Source file = reader.open(path, ctx.channel().eventLoop());
         activity.fileOpened();
         streaming = new FileBodyWriter(ctx, file, first, length, chunkSize, activity, this::bodyEnded);
         ctx.write(response);

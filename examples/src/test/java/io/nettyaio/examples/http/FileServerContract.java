@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The file server end to end, run once per socket transport by the subclasses: a real server on a loopback port,
+ * The file server end to end, run once per socket transport and file reader by the subclasses: a real server on a loopback port,
  * real files under {@code target/}, the JDK's {@link HttpClient}, a raw socket for what it will not send, and curl
  * where installed. After every test no file may be left open; after all of them, the connections' allocator must
  * hold no memory.
@@ -61,6 +61,11 @@ abstract class FileServerContract {
 
     /** @return the transport to run the server on */
     abstract SocketTransport transport();
+
+    /** @return how the server reads file bytes; {@link BodyReader#AIO} unless a subclass says otherwise */
+    BodyReader reader() {
+        return BodyReader.AIO;
+    }
 
     @BeforeAll
     void startServer() throws Exception {
@@ -81,8 +86,9 @@ abstract class FileServerContract {
         if (!Files.isSymbolicLink(root.resolve("escape"))) {
             Files.createSymbolicLink(root.resolve("escape"), secret);
         }
-        server = FileServer.builder(root).port(0).allocator(alloc).transport(transport()).start();
+        server = FileServer.builder(root).port(0).allocator(alloc).transport(transport()).reader(reader()).start();
         assertEquals(transport(), server.transport());
+        assertEquals(reader(), server.reader());
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
