@@ -57,7 +57,13 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * Future-returning methods never throw: bad input fails the future with {@link IllegalArgumentException} or
  * {@link NullPointerException} whose message names the argument, its value and the requirement; a closed channel
  * fails it with {@link ClosedChannelException}; a kernel error with {@link NativeIoException} carrying the errno,
- * the operation, the file and the position.
+ * the operation, the file and the position. On the fallback engine (no Linux AIO, see {@link Aio}) I/O errors are the
+ * JDK's {@link IOException}s.
+ *
+ * <h2>Without a promise</h2>
+ * {@link #read(ByteBuf, long, Object, AioCompletionHandler)} and {@link #write(ByteBuf, long, Object,
+ * AioCompletionHandler)} report to a handler on the completion loop instead, and allocate nothing per request: for
+ * storage engines and journals that issue requests by the million.
  *
  * <h2>Ordering and durability</h2>
  * Requests in flight at the same time are not ordered with respect to each other. {@link #fsync()} and

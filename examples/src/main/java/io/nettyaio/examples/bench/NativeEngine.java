@@ -123,6 +123,7 @@ final class NativeEngine implements Engine {
                 iocbs = new IocbArray(depth);
                 queue = new SubmissionQueue(ctx, depth);
                 memory = NativeMemory.allocate((long) depth * bs, 4096);
+                fillRandom(memory); // written data must not compress or dedupe (zram would store zeros for free)
                 for (int slot = 0; slot < depth; slot++) {
                     prepare(slot, efd.fd());
                 }
@@ -151,6 +152,14 @@ final class NativeEngine implements Engine {
                     memory.free();
                 }
                 flight.land();
+            }
+        }
+
+        private static void fillRandom(NativeMemory memory) {
+            java.nio.ByteBuffer view = memory.buffer();
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            for (int i = 0; i + 8 <= memory.size(); i += 8) {
+                view.putLong(i, random.nextLong());
             }
         }
 
