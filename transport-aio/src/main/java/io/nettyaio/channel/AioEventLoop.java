@@ -135,8 +135,10 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     }
 
     private void waitForWork() throws NativeIoException {
+        // Both in the ticker's time base. Not delayNanos(ticker().nanoTime()): that method expects an absolute
+        // System.nanoTime() and subtracts the ticker's start, so every poll waited the 1 s maximum.
         long delayNanos = isShuttingDown() ? TimeUnit.MILLISECONDS.toNanos(100)
-                : delayNanos(ticker().nanoTime());
+                : Math.max(0, deadlineNanos() - getCurrentTimeNanos());
         long millis = Math.min(MAX_POLL_MILLIS, (delayNanos + 999_999) / 1_000_000);
         polling.set(true);
         try {
