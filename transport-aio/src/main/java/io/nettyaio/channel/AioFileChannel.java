@@ -468,29 +468,30 @@ public final class AioFileChannel implements AutoCloseable {
         boolean read = kind != AioRequest.WRITE;
         String name = read ? "dst" : "src";
         if (buf == null) {
-            return promise.setFailure(new NullPointerException(name));
+            return failed(promise, new NullPointerException(name));
         }
         Throwable invalid = checkChannel(read);
         if (invalid == null) {
             invalid = checkPosition(position);
         }
         if (invalid != null) {
-            return promise.setFailure(invalid);
+            return failed(promise, invalid);
         }
         if (read && buf.isReadOnly()) {
-            return promise.setFailure(new IllegalArgumentException(name + ": read-only buffer " + buf
+            return failed(promise, new IllegalArgumentException(name + ": read-only buffer " + buf
                     + " (expected: a writable buffer)"));
         }
         try {
             buf.retain();
         } catch (IllegalReferenceCountException e) {
-            return promise.setFailure(new IllegalArgumentException(name + ": released buffer (refCnt 0)", e));
+            return failed(promise, new IllegalArgumentException(name + ": released buffer (refCnt 0)", e));
         }
         try {
             int length = read ? buf.writableBytes() : buf.readableBytes();
             if (length == 0) {
                 buf.release();
-                return promise.setSuccess(0);
+                promise.trySuccess(0);
+                return promise;
             }
             invalid = checkRange(position, length);
             boolean composite = buf instanceof CompositeByteBuf;
@@ -503,13 +504,22 @@ public final class AioFileChannel implements AutoCloseable {
             }
             if (invalid != null) {
                 buf.release();
-                return promise.setFailure(invalid);
+                return failed(promise, invalid);
             }
             dispatch(AioRequest.newRequest(this, kind, buf, null, position, length, promise));
         } catch (Throwable t) {
             buf.release(); // nothing was dispatched: the reference taken above is ours to give back
             promise.tryFailure(t);
         }
+        return promise;
+    }
+
+    /**
+     * Fails a caller's promise, which may be done already (cancelled by the caller, say): set* would throw from a
+     * method that must not, and in {@link #single} after the buffer was released, making the catch release it twice.
+     */
+    private static <T> Future<T> failed(Promise<T> promise, Throwable cause) {
+        promise.tryFailure(cause);
         return promise;
     }
 
