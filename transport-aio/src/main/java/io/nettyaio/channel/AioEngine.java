@@ -39,6 +39,8 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
     private final Integer[] intCache = new Integer[16];
     private final Long[] longCache = new Long[16];
     private boolean closed;
+    /** The loop is shutting down: new requests are refused, in-flight ones finish. */
+    private boolean stopped;
 
     AioEngine(int capacity, EventFd eventFd) throws NativeIoException {
         this.eventFd = eventFd;
@@ -74,7 +76,7 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
 
     /** Takes a request from any source (a task, or a direct call on the loop thread). */
     void enqueue(AioRequest r) {
-        if (closed || !r.channel.acceptsRequests()) {
+        if (closed || stopped || !r.channel.acceptsRequests()) {
             metrics.failed++;
             r.fail(new ClosedChannelException());
             return;
@@ -213,6 +215,30 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
             metrics.queued = waiting.size();
             failAccepted(r, r.promise.cause());
         }
+    }
+
+    /**
+     * The loop is shutting down: from now on new requests fail with {@link ClosedChannelException}, and so do the
+     * ones waiting for a slot (never submitted); submitted requests and their continuations finish. Without this, a
+     * loop whose listeners keep adding requests never runs out of work and never terminates, and requests taken from
+     * the task queue after the run loop ended would be submitted after the loop closed their files. Idempotent.
+     */
+    void stopAccepting() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        AioRequest r;
+        ArrayDeque<AioRequest> continuations = new ArrayDeque<>();
+        while ((r = waiting.poll()) != null) {
+            if (r.done > 0) {
+                continuations.add(r); // the rest of a short write or readFully: already partly done, let it finish
+            } else {
+                failAccepted(r, new ClosedChannelException());
+            }
+        }
+        waiting.addAll(continuations);
+        metrics.queued = waiting.size();
     }
 
     /** Fails the requests of {@code channel} that still wait for a slot: they were never submitted. */

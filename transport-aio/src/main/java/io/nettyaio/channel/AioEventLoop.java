@@ -127,6 +127,7 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
                 logger.warn("Unexpected exception in the AIO completion loop", t);
             }
             if (isShuttingDown()) {
+                engine.stopAccepting();
                 if (!engine.hasWork() && confirmShutdown()) {
                     break;
                 }
