@@ -561,7 +561,8 @@ class LifecycleRaceTest {
             }
             long worst = Arrays.stream(lateness).max().getAsLong();
             System.out.printf("idle loop: %d scheduled tasks, worst lateness %.3f ms%n", ticks, worst / 1e6);
-            assertTrue(worst < TimeUnit.MILLISECONDS.toNanos(100), "worst lateness " + worst / 1e6 + " ms");
+            // generous for a shared 2-core machine; the bug this guards against made it up to 1000 ms
+            assertTrue(worst < TimeUnit.MILLISECONDS.toNanos(200), "worst lateness " + worst / 1e6 + " ms");
         } finally {
             shutdown(group);
         }
