@@ -33,6 +33,10 @@ public final class Main {
             case "copy":
                 status = CopyCommand.run(rest);
                 break;
+            case "jmh":
+                org.openjdk.jmh.Main.main(rest);
+                status = 0;
+                break;
             case "pipeline":
                 status = PipelineCommand.run(rest);
                 break;
@@ -57,6 +61,7 @@ public final class Main {
                 + "  cat       stream a file to stdout\n"
                 + "  copy      copy a file with overlapped reads and writes\n"
                 + "  pipeline  promise-chaining demonstration\n"
+                + "  jmh       JMH microbenchmarks of AioFileChannel (JMH options, e.g. -prof gc)\n"
                 + "Run '<command> --help' for its options.");
     }
 }

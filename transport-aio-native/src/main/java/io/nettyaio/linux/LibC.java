@@ -17,6 +17,8 @@ final class LibC {
 
     /** The functions; see the class comment. */
     public interface Functions {
+        long syscall(long number);
+
         long syscall(long number, long a1);
 
         long syscall(long number, long a1, long a2);
@@ -52,6 +54,10 @@ final class LibC {
         int fallocate(int fd, int mode, long offset, long length);
 
         int statx(int dirfd, String path, int flags, int mask, long statxBuf);
+
+        /** Returns the error number itself (0 on success) and leaves errno alone. */
+        @IgnoreError
+        int posix_fadvise(int fd, long offset, long length, int advice);
 
         @IgnoreError
         long aligned_alloc(long alignment, long size);

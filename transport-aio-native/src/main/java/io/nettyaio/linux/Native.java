@@ -288,6 +288,14 @@ final class Native {
         }
     }
 
+    static void fadvise(int fd, long offset, long length, int advice) throws NativeIoException {
+        int error = LIBC.posix_fadvise(fd, offset, length, advice);
+        if (error != 0) {
+            throw new NativeIoException("posix_fadvise", error, "advice " + advice + ", offset " + offset
+                    + ", length " + length);
+        }
+    }
+
     static long alignedAlloc(long alignment, long size) {
         // aligned_alloc wants size to be a multiple of alignment
         long rounded = (size + alignment - 1) & -alignment;

@@ -28,6 +28,17 @@ public final class NativeFile implements AutoCloseable {
     /** fallocate mode: zero the range. */
     public static final int FALLOC_FL_ZERO_RANGE = 0x10;
 
+    /** posix_fadvise: no advice. */
+    public static final int POSIX_FADV_NORMAL = 0;
+    /** posix_fadvise: random access; readahead off. */
+    public static final int POSIX_FADV_RANDOM = 1;
+    /** posix_fadvise: sequential access; larger readahead. */
+    public static final int POSIX_FADV_SEQUENTIAL = 2;
+    /** posix_fadvise: start reading the range into the page cache. */
+    public static final int POSIX_FADV_WILLNEED = 3;
+    /** posix_fadvise: drop the range's clean pages from the page cache. */
+    public static final int POSIX_FADV_DONTNEED = 4;
+
     private final String path;
     private final int fd;
     private final int flags;
@@ -159,6 +170,19 @@ public final class NativeFile implements AutoCloseable {
      */
     public void allocate(int mode, long offset, long length) throws NativeIoException {
         Native.fallocate(fd, mode, offset, length);
+    }
+
+    /**
+     * {@code posix_fadvise(2)}: tells the kernel how the range will be used, e.g. {@link #POSIX_FADV_DONTNEED} to
+     * drop its clean pages from the page cache (dirty pages stay: fsync first).
+     *
+     * @param offset first byte
+     * @param length bytes; 0 means to the end of the file
+     * @param advice one of the {@code POSIX_FADV_*} values
+     * @throws NativeIoException on failure (EINVAL for an unknown advice, ESPIPE for a pipe)
+     */
+    public void advise(long offset, long length, int advice) throws NativeIoException {
+        Native.fadvise(fd, offset, length, advice);
     }
 
     /**

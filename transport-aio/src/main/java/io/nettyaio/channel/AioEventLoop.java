@@ -8,8 +8,6 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.linux.EventFd;
 import io.nettyaio.linux.NativeIoException;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,19 +29,23 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioEventLoop.class);
     private static final long MAX_POLL_MILLIS = TimeUnit.SECONDS.toMillis(1);
 
+    /** The doorbell with Linux AIO; {@code null} for the fallback engine, which parks instead. */
     private final EventFd eventFd;
     private final AioEngine engine;
+    private volatile Thread thread;
     /** True while the loop is (about to be) blocked in poll: only then does a wakeup need an eventfd write. */
     private final AtomicBoolean polling = new AtomicBoolean();
-    private final Set<AioFileChannel> channels = ConcurrentHashMap.newKeySet();
+    private final OpenChannels channels = new OpenChannels();
 
-    AioEventLoop(AioEventLoopGroup parent, Executor executor, int capacity) {
+    AioEventLoop(AioEventLoopGroup parent, Executor executor, int capacity, BlockingIoExecutor blocking) {
         super(parent, executor, false, PlatformDependent.<Runnable>newMpscQueue(),
                 RejectedExecutionHandlers.reject());
         EventFd efd = null;
         try {
-            efd = EventFd.open();
-            this.engine = new AioEngine(capacity, efd);
+            if (Aio.isAvailable()) {
+                efd = EventFd.open();
+            }
+            this.engine = new AioEngine(this, capacity, efd, blocking);
         } catch (NativeIoException e) {
             closeQuietly(efd);
             throw new IllegalStateException("cannot create AIO completion loop with capacity " + capacity + ": "
@@ -113,8 +115,14 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
         return engine.capacity();
     }
 
+    /** @return whether this loop submits to Linux AIO (false: the fallback engine, all on blocking threads) */
+    public boolean usesAio() {
+        return engine.usesAio();
+    }
+
     @Override
     protected void run() {
+        thread = Thread.currentThread();
         for (;;) {
             try {
                 if (!hasTasks()) {
@@ -147,7 +155,9 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
             if (hasTasks()) {
                 return;
             }
-            if (eventFd.awaitReadable((int) millis)) {
+            if (eventFd == null) {
+                java.util.concurrent.locks.LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(millis));
+            } else if (eventFd.awaitReadable((int) millis)) {
                 eventFd.read();
             }
         } finally {
@@ -158,6 +168,10 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     @Override
     protected void wakeup(boolean inEventLoop) {
         if (!inEventLoop && polling.compareAndSet(true, false)) {
+            if (eventFd == null) {
+                java.util.concurrent.locks.LockSupport.unpark(thread);
+                return;
+            }
             try {
                 eventFd.signal();
             } catch (NativeIoException e) {
@@ -169,12 +183,8 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     @Override
     protected void cleanup() {
         try {
-            for (AioFileChannel channel : channels) {
-                channel.loopTerminated();
-            }
-            engine.close();
+            channels.closeAll(engine);
         } finally {
-            channels.clear();
             closeQuietly(eventFd);
         }
     }

@@ -17,6 +17,9 @@ import java.util.concurrent.ThreadFactory;
  * {@value #QUEUE_DEPTH_PROP_NAME} or 256; more requests than that wait in a queue, in order. Each loop charges its
  * capacity against the system-wide {@code fs.aio-max-nr}.
  *
+ * <p>Each group has a bounded pool of blocking threads ({@code aio-blocking-*}) for operations that would block a
+ * loop (page-cache misses, extending writes, truncate, allocate); it shuts down with the group.
+ *
  * <p>Shut it down with {@link #shutdownGracefully()} when done: submitted requests finish first.
  */
 public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
@@ -30,8 +33,10 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
     }
 
     /**
+     * Creates loops with the default queue depth. Where Linux AIO is unavailable ({@link Aio#isAvailable()} false)
+     * the loops run every request on the group's blocking threads instead (the fallback engine), with the same API.
+     *
      * @param nThreads the number of loops; 0 means one per available processor
-     * @throws UnsatisfiedLinkError when Linux AIO is unavailable (see {@link Aio#unavailabilityCause()})
      */
     public AioEventLoopGroup(int nThreads) {
         this(nThreads, DEFAULT_QUEUE_DEPTH);
@@ -41,21 +46,27 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
      * @param nThreads the number of loops; 0 means one per available processor
      * @param queueDepth requests each loop may have in the kernel at once (its AIO context capacity), 1 to 65536
      * @throws IllegalArgumentException when an argument is out of range
-     * @throws UnsatisfiedLinkError when Linux AIO is unavailable
+     * @throws IllegalStateException when the AIO context cannot be created (e.g. {@code fs.aio-max-nr} exhausted;
+     *                               the message says how to raise it)
      */
     public AioEventLoopGroup(int nThreads, int queueDepth) {
         this(nThreads, queueDepth, new DefaultThreadFactory("aio-loop", false));
     }
 
     AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory) {
-        super(checkThreads(nThreads), threadFactory, checkQueueDepth(queueDepth));
+        this(checkThreads(nThreads), checkQueueDepth(queueDepth), threadFactory,
+                new BlockingIoExecutor("aio-blocking", BlockingIoExecutor.DEFAULT_THREADS, false));
+    }
+
+    private AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory, BlockingIoExecutor blocking) {
+        super(nThreads, threadFactory, queueDepth, blocking);
+        terminationFuture().addListener(f -> blocking.shutdown());
     }
 
     private static int checkThreads(int nThreads) {
         if (nThreads < 0) {
             throw new IllegalArgumentException("nThreads: " + nThreads + " (expected: >= 0)");
         }
-        Aio.ensureAvailability();
         return nThreads == 0 ? NettyRuntime.availableProcessors() : nThreads;
     }
 
@@ -73,7 +84,7 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
 
     @Override
     protected EventExecutor newChild(Executor executor, Object... args) {
-        return new AioEventLoop(this, executor, (Integer) args[0]);
+        return new AioEventLoop(this, executor, (Integer) args[0], (BlockingIoExecutor) args[1]);
     }
 
     /** The group behind {@link AioFileChannel#open(java.nio.file.Path, java.nio.file.OpenOption...)}: daemon threads. */

@@ -81,7 +81,7 @@ public final class AioFileChannel implements AutoCloseable {
             AtomicIntegerFieldUpdater.newUpdater(AioFileChannel.class, "state");
 
     private final Path path;
-    private final NativeFile file;
+    private final FileIo fileIo;
     private final CompletionDriver driver;
     private final EventExecutor executor;
     private final boolean readable;
@@ -96,11 +96,14 @@ public final class AioFileChannel implements AutoCloseable {
     private int pending;
     /** closeAsync's task ran on the loop: close the file when {@link #pending} reaches 0. Loop thread only. */
     private boolean closeRequested;
+    /** The file refused RWF_NOWAIT for reads / writes: send them straight to a blocking thread. Loop thread only. */
+    private boolean nowaitReadsUnsupported;
+    private boolean nowaitWritesUnsupported;
 
-    private AioFileChannel(Path path, NativeFile file, CompletionDriver driver, EventExecutor executor, boolean readable,
+    private AioFileChannel(Path path, FileIo fileIo, CompletionDriver driver, EventExecutor executor, boolean readable,
                            boolean writable, boolean direct, int memoryAlignment, int offsetAlignment) {
         this.path = path;
-        this.file = file;
+        this.fileIo = fileIo;
         this.driver = driver;
         this.executor = executor;
         this.readable = readable;
@@ -183,19 +186,20 @@ public final class AioFileChannel implements AutoCloseable {
         flags |= read && write ? OpenFlags.RDWR : write ? OpenFlags.WRONLY : OpenFlags.RDONLY;
 
         CompletionDriver driver = CompletionDrivers.forExecutor(executor);
-        NativeFile file = NativeFile.open(path.toString(), flags, 0644);
+        FileIo io = Aio.isAvailable() ? new NativeFileIo(NativeFile.open(path.toString(), flags, 0644))
+                : JdkFiles.open(path, read, write, direct, flags);
         try {
-            if (file.isDirectory()) {
+            if (io.isDirectory()) {
                 throw new FileSystemException(path.toString(), null, "is a directory (expected: a regular file)");
             }
             int memoryAlignment = 1;
             int offsetAlignment = 1;
             if (direct) {
-                DioAlignment alignment = file.dioAlignment();
-                memoryAlignment = alignment.isReported() ? alignment.memoryAlignment() : DEFAULT_DIRECT_ALIGNMENT;
-                offsetAlignment = alignment.isReported() ? alignment.offsetAlignment() : DEFAULT_DIRECT_ALIGNMENT;
+                int[] alignment = directAlignment(path, io);
+                memoryAlignment = alignment[0];
+                offsetAlignment = alignment[1];
             }
-            AioFileChannel channel = new AioFileChannel(path, file, driver, executor, read, write, direct,
+            AioFileChannel channel = new AioFileChannel(path, io, driver, executor, read, write, direct,
                     memoryAlignment, offsetAlignment);
             driver.register(channel);
             if (driver.isShuttingDown()) {
@@ -204,9 +208,22 @@ public final class AioFileChannel implements AutoCloseable {
             }
             return channel;
         } catch (Throwable t) {
-            file.close();
+            io.close();
             throw t;
         }
+    }
+
+    /** Memory and offset alignment for DIRECT: statx where the kernel reports it, else a safe default. */
+    private static int[] directAlignment(Path path, FileIo io) throws IOException {
+        if (io instanceof NativeFileIo) {
+            DioAlignment alignment = ((NativeFileIo) io).dioAlignment();
+            if (alignment.isReported()) {
+                return new int[]{alignment.memoryAlignment(), alignment.offsetAlignment()};
+            }
+            return new int[]{DEFAULT_DIRECT_ALIGNMENT, DEFAULT_DIRECT_ALIGNMENT};
+        }
+        int block = (int) Math.max(1, java.nio.file.Files.getFileStore(path).getBlockSize());
+        return new int[]{Math.max(block, DEFAULT_DIRECT_ALIGNMENT), Math.max(block, DEFAULT_DIRECT_ALIGNMENT)};
     }
 
     /** @return the executor listeners of the promise-less overloads run on */
@@ -271,7 +288,7 @@ public final class AioFileChannel implements AutoCloseable {
         if (state != OPEN) {
             throw new ClosedChannelException();
         }
-        return file.size();
+        return fileIo.size();
     }
 
     /**
@@ -348,6 +365,43 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
+     * Allocation-free form of {@link #read(ByteBuf, long)}: instead of a future, {@code handler} is called once on
+     * the completion loop with the bytes read (-1 at end of file) or the failure, and {@code attachment}. For bad
+     * input or a closed channel it is called at once on the calling thread. Such a request cannot be cancelled.
+     * Everything else (buffer ownership, indices, DIRECT alignment, errors) is as for the future form.
+     *
+     * @param dst the buffer to fill (retained by the channel until the read finishes)
+     * @param position the file position, &gt;= 0
+     * @param attachment passed back to the handler, may be {@code null}
+     * @param handler receives the outcome; must not be {@code null}
+     * @param <A> the attachment's type
+     * @throws NullPointerException when {@code handler} is {@code null} (there is nothing else to tell)
+     */
+    @SuppressWarnings("unchecked")
+    public <A> void read(ByteBuf dst, long position, A attachment, AioCompletionHandler<? super A> handler) {
+        ObjectUtil.checkNotNull(handler, "handler");
+        submitSingle(AioRequest.READ, dst, position, null, (AioCompletionHandler<Object>) handler, attachment);
+    }
+
+    /**
+     * Allocation-free form of {@link #write(ByteBuf, long)}: {@code handler} is called once with the bytes written
+     * (all of {@code src}'s readable bytes, short writes continued) or the failure. See
+     * {@link #read(ByteBuf, long, Object, AioCompletionHandler)}.
+     *
+     * @param src the bytes to write (retained by the channel until the write finishes)
+     * @param position the file position, &gt;= 0
+     * @param attachment passed back to the handler, may be {@code null}
+     * @param handler receives the outcome; must not be {@code null}
+     * @param <A> the attachment's type
+     * @throws NullPointerException when {@code handler} is {@code null}
+     */
+    @SuppressWarnings("unchecked")
+    public <A> void write(ByteBuf src, long position, A attachment, AioCompletionHandler<? super A> handler) {
+        ObjectUtil.checkNotNull(handler, "handler");
+        submitSingle(AioRequest.WRITE, src, position, null, (AioCompletionHandler<Object>) handler, attachment);
+    }
+
+    /**
      * Scatter read (preadv): one kernel request filling {@code dsts} in order, each up to its writable bytes.
      * Completes with the total read (writer indices advance in order), or -1 at end of file.
      *
@@ -392,8 +446,8 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Sets the file size ({@code ftruncate}), cutting or extending with a hole. Runs on the completion loop; not
-     * ordered with writes in flight.
+     * Sets the file size ({@code ftruncate}), cutting or extending with a hole. Runs on a blocking thread (it may
+     * wait for the filesystem); not ordered with writes in flight.
      *
      * @param size the new size, &gt;= 0
      * @return the future
@@ -403,13 +457,13 @@ public final class AioFileChannel implements AutoCloseable {
         if (size < 0) {
             return promise.setFailure(new IllegalArgumentException("size: " + size + " (expected: >= 0)"));
         }
-        return metadata(promise, () -> file.truncate(size));
+        return metadata(AioRequest.TRUNCATE, size, 0, promise);
     }
 
     /**
      * Reserves blocks for {@code [position, position + length)} ({@code fallocate} mode 0), extending the file if
-     * the range ends past it. Preallocating lets later O_DIRECT writes into the range run asynchronously. Runs on
-     * the completion loop.
+     * the range ends past it. Preallocating lets later O_DIRECT writes into the range run asynchronously. Runs on a
+     * blocking thread. The fallback engine (no Linux AIO) can only extend the size, not reserve blocks.
      *
      * @param position first byte, &gt;= 0
      * @param length bytes, &gt; 0
@@ -427,37 +481,17 @@ public final class AioFileChannel implements AutoCloseable {
             return promise.setFailure(new IllegalArgumentException("position + length: " + position + " + "
                     + length + " (expected: <= " + Long.MAX_VALUE + ")"));
         }
-        return metadata(promise, () -> file.allocate(0, position, length));
+        return metadata(AioRequest.ALLOCATE, position, length, promise);
     }
 
-    private interface FileOp {
-        void run() throws IOException;
-    }
-
-    private Future<Void> metadata(Promise<Void> promise, FileOp op) {
+    private Future<Void> metadata(byte kind, long position, long length, Promise<Void> promise) {
         if (state != OPEN) {
             return promise.setFailure(new ClosedChannelException());
         }
         if (!writable) {
             return promise.setFailure(ChannelModeException.notWritable(path));
         }
-        Runnable task = () -> {
-            if (state != OPEN) {
-                promise.tryFailure(new ClosedChannelException());
-                return;
-            }
-            try {
-                op.run();
-                promise.trySuccess(null);
-            } catch (Throwable t) {
-                promise.tryFailure(t);
-            }
-        };
-        try {
-            driver.executor().execute(task);
-        } catch (RejectedExecutionException e) {
-            promise.tryFailure(closedCause(e));
-        }
+        dispatch(AioRequest.newRequest(this, kind, null, null, position, length, promise));
         return promise;
     }
 
@@ -465,33 +499,46 @@ public final class AioFileChannel implements AutoCloseable {
         if (promise == null) {
             return executor.newFailedFuture(new NullPointerException("promise"));
         }
+        submitSingle(kind, buf, position, promise, null, null);
+        return promise;
+    }
+
+    /**
+     * Validates, retains and dispatches a single-buffer request that completes either {@code promise} or
+     * {@code handler} (exactly one is non-null). Never throws: every problem completes the one or the other.
+     */
+    private void submitSingle(byte kind, ByteBuf buf, long position, Promise<Integer> promise,
+                              AioCompletionHandler<Object> handler, Object attachment) {
         boolean read = kind != AioRequest.WRITE;
         String name = read ? "dst" : "src";
         if (buf == null) {
-            return failed(promise, new NullPointerException(name));
+            finishEarly(promise, handler, attachment, new NullPointerException(name), 0);
+            return;
         }
         Throwable invalid = checkChannel(read);
         if (invalid == null) {
             invalid = checkPosition(position);
         }
-        if (invalid != null) {
-            return failed(promise, invalid);
+        if (invalid == null && read && buf.isReadOnly()) {
+            invalid = new IllegalArgumentException(name + ": read-only buffer " + buf + " (expected: a writable buffer)");
         }
-        if (read && buf.isReadOnly()) {
-            return failed(promise, new IllegalArgumentException(name + ": read-only buffer " + buf
-                    + " (expected: a writable buffer)"));
+        if (invalid != null) {
+            finishEarly(promise, handler, attachment, invalid, 0);
+            return;
         }
         try {
             buf.retain();
         } catch (IllegalReferenceCountException e) {
-            return failed(promise, new IllegalArgumentException(name + ": released buffer (refCnt 0)", e));
+            finishEarly(promise, handler, attachment,
+                    new IllegalArgumentException(name + ": released buffer (refCnt 0)", e), 0);
+            return;
         }
         try {
             int length = read ? buf.writableBytes() : buf.readableBytes();
             if (length == 0) {
                 buf.release();
-                promise.trySuccess(0);
-                return promise;
+                finishEarly(promise, handler, attachment, null, 0);
+                return;
             }
             invalid = checkRange(position, length);
             boolean composite = buf instanceof CompositeByteBuf;
@@ -504,23 +551,35 @@ public final class AioFileChannel implements AutoCloseable {
             }
             if (invalid != null) {
                 buf.release();
-                return failed(promise, invalid);
+                finishEarly(promise, handler, attachment, invalid, 0);
+                return;
             }
-            dispatch(AioRequest.newRequest(this, kind, buf, null, position, length, promise));
+            dispatch(handler == null ? AioRequest.newRequest(this, kind, buf, null, position, length, promise)
+                    : AioRequest.newRequest(this, kind, buf, position, length, attachment, handler));
         } catch (Throwable t) {
             buf.release(); // nothing was dispatched: the reference taken above is ours to give back
-            promise.tryFailure(t);
+            finishEarly(promise, handler, attachment, t, 0);
         }
-        return promise;
     }
 
-    /**
-     * Fails a caller's promise, which may be done already (cancelled by the caller, say): set* would throw from a
-     * method that must not, and in {@link #single} after the buffer was released, making the catch release it twice.
-     */
-    private static <T> Future<T> failed(Promise<T> promise, Throwable cause) {
-        promise.tryFailure(cause);
-        return promise;
+    /** Completes a request that never reached the engine: a failure when {@code cause} is set, else {@code n}. */
+    private static void finishEarly(Promise<Integer> promise, AioCompletionHandler<Object> handler, Object attachment,
+                                    Throwable cause, int n) {
+        if (handler == null) {
+            if (cause != null) {
+                promise.tryFailure(cause);
+            } else {
+                promise.trySuccess(n);
+            }
+        } else if (cause != null) {
+            HandlerErrors.failed(handler, cause, attachment);
+        } else {
+            try {
+                handler.completed(n, attachment);
+            } catch (Throwable t) {
+                HandlerErrors.log(handler, t);
+            }
+        }
     }
 
     private Future<Long> vectored(byte kind, ByteBuf[] array, long position, Promise<Long> promise) {
@@ -765,7 +824,7 @@ public final class AioFileChannel implements AutoCloseable {
         }
         driver.unregister(this);
         try {
-            file.close();
+            fileIo.close();
             closePromise.trySuccess(null);
         } catch (Throwable t) {
             closePromise.tryFailure(t);
@@ -794,8 +853,24 @@ public final class AioFileChannel implements AutoCloseable {
         return driver;
     }
 
-    int fd() {
-        return file.fd();
+    FileIo fileIo() {
+        return fileIo;
+    }
+
+    /** Whether {@code r} must go to a blocking thread because this file refused RWF_NOWAIT for its kind. */
+    boolean mustBlock(AioRequest r) {
+        if (r.isDataless()) {
+            return false;
+        }
+        return r.isRead() ? nowaitReadsUnsupported : nowaitWritesUnsupported;
+    }
+
+    void nowaitUnsupported(boolean read) {
+        if (read) {
+            nowaitReadsUnsupported = true;
+        } else {
+            nowaitWritesUnsupported = true;
+        }
     }
 
     @Override

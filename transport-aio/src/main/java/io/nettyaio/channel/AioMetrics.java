@@ -14,6 +14,9 @@ public final class AioMetrics {
     long eagainRetries;
     long shortWrites;
     long queuedHighWater;
+    long nowaitFallbacks;
+    long submitNanosMax;
+    long blockingSubmitted;
     int inFlight;
     int queued;
 
@@ -59,6 +62,24 @@ public final class AioMetrics {
         return shortWrites;
     }
 
+    /**
+     * @return RWF_NOWAIT attempts the kernel declined (EAGAIN, EOPNOTSUPP, a short buffered read), whose rest
+     *         went to the blocking executor
+     */
+    public long nowaitFallbacks() {
+        return nowaitFallbacks;
+    }
+
+    /** @return operations handed to the blocking executor (NOWAIT fallbacks, truncate, allocate, fallback engine) */
+    public long blockingSubmitted() {
+        return blockingSubmitted;
+    }
+
+    /** @return the longest time one flush spent inside io_submit, in nanoseconds: the loop could not run then */
+    public long submitNanosMax() {
+        return submitNanosMax;
+    }
+
     /** @return requests in the kernel now */
     public int inFlight() {
         return inFlight;
@@ -79,6 +100,7 @@ public final class AioMetrics {
         return "AioMetrics(submitted " + submitted + ", completed " + completed + ", failed " + failed
                 + ", inFlight " + inFlight + ", queued " + queued + ", submitCalls " + submitCalls
                 + ", reapCalls " + reapCalls + ", shortSubmits " + shortSubmits + ", eagainRetries " + eagainRetries
-                + ", shortWrites " + shortWrites + ")";
+                + ", shortWrites " + shortWrites + ", nowaitFallbacks " + nowaitFallbacks + ", blockingSubmitted "
+                + blockingSubmitted + ")";
     }
 }

@@ -2,24 +2,26 @@ package io.nettyaio.channel;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.util.Recycler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.Recycler;
 import io.nettyaio.linux.IocbArray;
 import io.nettyaio.linux.IovecArray;
 import io.nettyaio.linux.NativeIoException;
 
 import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One file operation on its way from the caller to the kernel and back: what to do, on which buffers, and the
- * promise to complete. Pooled (taken on the caller's thread, recycled on the loop), and itself the task that hops
- * to the loop, so a request costs no allocation once the pool is warm.
+ * One file operation on its way from the caller to the kernel (or a blocking thread) and back: what to do, on which
+ * buffers, and the promise to complete. Pooled (taken on the caller's thread, recycled on the loop), and itself the
+ * task of every hop, so a request costs no allocation once the pool is warm.
  *
- * <p>Life: {@link #newRequest} (caller, buffer retained) → {@link #run()} on the loop → {@link AioEngine} assigns an
- * iocb slot and calls {@link #prepare} → the kernel completes → {@link #onEvent} decides: done, continue (short write,
- * readFully), or fail → {@link #succeed}/{@link #fail} move indices, release, recycle, then complete the promise.
+ * <p>Life: {@link #newRequest} (caller, buffers retained) → {@link #run()} on the loop → {@link AioEngine} gives it
+ * an iocb slot and calls {@link #prepare}, or hands it to the blocking executor ({@link #run()} again, there, then
+ * back on the loop) → {@link #onEvent} with the result decides: done, continue (short write, readFully), or fail →
+ * {@link #succeed}/{@link #fail} move indices, release, recycle, then complete the promise.
  */
 final class AioRequest implements Runnable, FutureListener<Object> {
     static final byte READ = 0;
@@ -29,8 +31,16 @@ final class AioRequest implements Runnable, FutureListener<Object> {
     static final byte WRITEV = 4;
     static final byte FSYNC = 5;
     static final byte FDATASYNC = 6;
+    static final byte TRUNCATE = 7;
+    static final byte ALLOCATE = 8;
 
-    private static final String[] OPERATION = {"pread", "pread", "pwrite", "preadv", "pwritev", "fsync", "fdatasync"};
+    private static final String[] OPERATION = {"pread", "pread", "pwrite", "preadv", "pwritev", "fsync", "fdatasync",
+        "ftruncate", "fallocate"};
+
+    /** {@link #run()} hands the request to the engine (it came from another thread). */
+    private static final byte STAGE_SUBMIT = 0;
+    /** {@link #run()} performs the operation synchronously (on a blocking thread). */
+    private static final byte STAGE_BLOCKING = 1;
 
     private static final Recycler<AioRequest> POOL = new Recycler<AioRequest>() {
         @Override
@@ -50,6 +60,7 @@ final class AioRequest implements Runnable, FutureListener<Object> {
     ByteBuf buf;
     /** The buffers of a ByteBuf[] vectored request. */
     ByteBuf[] bufs;
+    /** File position; the new size for TRUNCATE. */
     long position;
     long length;
     long done;
@@ -57,6 +68,14 @@ final class AioRequest implements Runnable, FutureListener<Object> {
     /** Direct copy of the data for buffers the kernel cannot address. */
     ByteBuf bounce;
     int slot = -1;
+    /** The current kernel attempt carries RWF_NOWAIT. */
+    boolean nowait;
+    private byte stage;
+    long blockingResult;
+    Throwable blockingError;
+    /** Instead of {@link #promise}, for the allocation-free overloads. */
+    AioCompletionHandler<Object> handler;
+    Object attachment;
 
     private AioRequest(Recycler.Handle<AioRequest> handle) {
         this.handle = handle;
@@ -76,13 +95,137 @@ final class AioRequest implements Runnable, FutureListener<Object> {
         r.promise = promise;
         r.bounce = null;
         r.slot = -1;
+        r.nowait = false;
+        r.stage = STAGE_SUBMIT;
+        r.blockingError = null;
+        r.handler = null;
+        r.attachment = null;
         return r;
     }
 
-    /** Runs on the completion loop when the request was handed over from another thread. */
+    /** Takes a request from the pool that completes {@code handler} instead of a promise. */
+    @SuppressWarnings("unchecked")
+    static AioRequest newRequest(AioFileChannel channel, byte kind, ByteBuf buf, long position, long length,
+                                 Object attachment, AioCompletionHandler<?> handler) {
+        AioRequest r = newRequest(channel, kind, buf, null, position, length, null);
+        r.handler = (AioCompletionHandler<Object>) handler;
+        r.attachment = attachment;
+        return r;
+    }
+
+    /**
+     * Marks the request as being handed to the kernel or a blocking thread: from now on it cannot be cancelled.
+     *
+     * @return false when its promise was cancelled already
+     */
+    boolean setUncancellable() {
+        return promise == null || promise.setUncancellable();
+    }
+
+    /** @return why the promise was cancelled (only valid after {@link #setUncancellable()} returned false) */
+    Throwable cancellationCause() {
+        return promise.cause();
+    }
+
+    /** Each hop between threads runs the request itself: see the stages. */
     @Override
     public void run() {
-        channel.driver().enqueue(this);
+        switch (stage) {
+            case STAGE_BLOCKING:
+                runBlocking();
+                break;
+            default:
+                channel.driver().enqueue(this);
+        }
+    }
+
+    /** Called by the engine on the loop before handing the request to the blocking executor. */
+    void toBlocking() {
+        stage = STAGE_BLOCKING;
+        slot = -1;
+        nowait = false;
+    }
+
+    private void runBlocking() {
+        AioEngine engine = channel.driver().engine();
+        blockingError = null;
+        try {
+            blockingResult = performBlocking(channel.fileIo());
+        } catch (NativeIoException e) {
+            blockingResult = -e.errno();
+        } catch (Throwable t) {
+            blockingError = t;
+        }
+        stage = STAGE_SUBMIT;
+        engine.postBlockingDone(this);
+    }
+
+    /** Does what remains of the request synchronously. Runs on a blocking thread. */
+    private long performBlocking(FileIo io) throws IOException {
+        switch (kind) {
+            case FSYNC:
+            case FDATASYNC:
+                io.sync(kind == FSYNC);
+                return 0;
+            case TRUNCATE:
+                io.truncate(position);
+                return 0;
+            case ALLOCATE:
+                io.allocate(position, length);
+                return 0;
+            default:
+                break;
+        }
+        ensureBounce();
+        boolean read = isRead();
+        if (bounce != null) {
+            int index = (int) done;
+            int len = (int) (length - done);
+            return read ? io.read(bounce, index, len, position + done) : io.write(bounce, index, len, position + done);
+        }
+        BlockingTransfer transfer = new BlockingTransfer(io, read, done, position + done);
+        BufferSegments.forEachBuffer(buf, bufs, read, transfer);
+        if (transfer.error != null && transfer.total == 0) {
+            throw transfer.error;
+        }
+        return transfer.total;
+    }
+
+    /** Reads or writes segment after segment until one comes up short. */
+    private static final class BlockingTransfer implements BufferSegments.BufferVisitor {
+        final FileIo io;
+        final boolean read;
+        long skip;
+        final long position;
+        long total;
+        IOException error;
+
+        BlockingTransfer(FileIo io, boolean read, long skip, long position) {
+            this.io = io;
+            this.read = read;
+            this.skip = skip;
+            this.position = position;
+        }
+
+        @Override
+        public boolean segment(ByteBuf b, int index, int length) {
+            if (skip >= length) {
+                skip -= length;
+                return true;
+            }
+            int from = index + (int) skip;
+            int len = length - (int) skip;
+            skip = 0;
+            long n;
+            try {
+                n = read ? io.read(b, from, len, position + total) : io.write(b, from, len, position + total);
+            } catch (IOException e) {
+                error = e;
+                return false;
+            }
+            total += n;
+            return n == len;
+        }
     }
 
     /**
@@ -105,7 +248,7 @@ final class AioRequest implements Runnable, FutureListener<Object> {
         } else {
             try {
                 driver.executor().execute(remove);
-            } catch (java.util.concurrent.RejectedExecutionException ignore) {
+            } catch (RejectedExecutionException ignore) {
                 // the loop is gone; its shutdown failed and released every waiting request
             }
         }
@@ -115,8 +258,14 @@ final class AioRequest implements Runnable, FutureListener<Object> {
         return kind == READ || kind == READ_FULLY || kind == READV;
     }
 
-    boolean isSync() {
-        return kind == FSYNC || kind == FDATASYNC;
+    /** @return whether the request moves no data: sync, truncate, allocate (its promise is a Future&lt;Void&gt;) */
+    boolean isDataless() {
+        return kind >= FSYNC;
+    }
+
+    /** @return whether the kernel can do it as an AIO request (truncate and allocate are system calls) */
+    boolean isAioCapable() {
+        return kind <= FDATASYNC;
     }
 
     String operation() {
@@ -126,24 +275,20 @@ final class AioRequest implements Runnable, FutureListener<Object> {
     /** Fills iocb {@code slot} for what remains of this request. Loop thread. */
     void prepare(IocbArray iocbs, int slot, AioEngine engine) {
         this.slot = slot;
-        int fd = channel.fd();
-        if (isSync()) {
-            if (kind == FSYNC) {
-                iocbs.prepareFsync(slot, fd);
-            } else {
-                iocbs.prepareFdsync(slot, fd);
-            }
+        this.nowait = false;
+        int fd = channel.fileIo().fd();
+        if (kind == FSYNC) {
+            iocbs.prepareFsync(slot, fd);
+            return;
+        }
+        if (kind == FDATASYNC) {
+            iocbs.prepareFdsync(slot, fd);
             return;
         }
         long offset = position + done;
         long remaining = length - done;
         boolean read = isRead();
-        if (bounce == null && needsBounce()) {
-            bounce = AioBuffers.directBuffer((int) length, Math.max(1, channel.memoryAlignment()));
-            if (!read) {
-                gather(bounce);
-            }
-        }
+        ensureBounce();
         if (bounce != null || bufs == null && !(buf instanceof CompositeByteBuf)) {
             long address = bounce != null ? bounce.memoryAddress()
                     : buf.memoryAddress() + (read ? buf.writerIndex() : buf.readerIndex());
@@ -160,6 +305,22 @@ final class AioRequest implements Runnable, FutureListener<Object> {
             iocbs.preparePreadv(slot, fd, iov.address(), count, offset);
         } else {
             iocbs.preparePwritev(slot, fd, iov.address(), count, offset);
+        }
+    }
+
+    /**
+     * Native I/O needs memory addresses: copy through an aligned direct buffer when some segment has none. The
+     * fallback engine bounces too: a JDK FileChannel given heap buffers on a DIRECT file caches an aligned slice
+     * without a cleaner among its per-thread temporary buffers, and a later read on that thread then fails with an
+     * NPE in sun.nio.ch.Util.free (JDK 17 and 25).
+     */
+    private void ensureBounce() {
+        if (bounce != null || !needsBounce()) {
+            return;
+        }
+        bounce = AioBuffers.directBuffer((int) length, Math.max(1, channel.memoryAlignment()));
+        if (!isRead()) {
+            gather(bounce);
         }
     }
 
@@ -184,7 +345,7 @@ final class AioRequest implements Runnable, FutureListener<Object> {
     }
 
     /**
-     * Handles a completion event. Loop thread.
+     * Handles a result: an io_event's {@code res}, or what the blocking thread got. Loop thread.
      *
      * @return {@link #CONTINUE} to submit the rest again, or {@link #FINISHED} when the promise was completed
      */
@@ -194,7 +355,7 @@ final class AioRequest implements Runnable, FutureListener<Object> {
             fail(new NativeIoException(operation(), (int) -res, describe()));
             return FINISHED;
         }
-        if (isSync()) {
+        if (isDataless()) {
             succeed(engine);
             return FINISHED;
         }
@@ -224,18 +385,26 @@ final class AioRequest implements Runnable, FutureListener<Object> {
         return FINISHED;
     }
 
-    /** A DIRECT read that ends off the alignment hit end of file: continuing would be a misaligned request. */
-    private boolean alignedForDirect(long bytes) {
+    /** A DIRECT transfer that ends off the alignment hit end of file: continuing would be a misaligned request. */
+    boolean alignedForDirect(long bytes) {
         int alignment = channel.offsetAlignment();
         return alignment <= 1 || bytes % alignment == 0;
     }
 
     String describe() {
+        if (kind == TRUNCATE) {
+            return "file " + channel.path() + ", size " + position;
+        }
+        if (isDataless() && kind != ALLOCATE) {
+            return "file " + channel.path();
+        }
         return "file " + channel.path() + ", position " + (position + done) + ", length " + (length - done);
     }
 
     private void succeed(AioEngine engine) {
         Promise<?> p = promise;
+        AioCompletionHandler<Object> h = handler;
+        Object a = attachment;
         long n = done;
         byte k = kind;
         if (k == READ || k == READ_FULLY || k == READV) {
@@ -246,10 +415,19 @@ final class AioRequest implements Runnable, FutureListener<Object> {
             BufferSegments.advanceReaders(buf, bufs, n);
         }
         recycle();
+        if (h != null) {
+            int result = (k == READ || k == READ_FULLY) && n == 0 ? -1 : (int) n;
+            try {
+                h.completed(result, a);
+            } catch (Throwable t) {
+                HandlerErrors.log(h, t);
+            }
+            return;
+        }
         if (k == READV || k == WRITEV) {
             long result = k == READV && n == 0 ? -1 : n;
             AioEngine.<Long>cast(p).trySuccess(engine.boxLong(result));
-        } else if (k == FSYNC || k == FDATASYNC) {
+        } else if (k >= FSYNC) {
             p.trySuccess(null);
         } else {
             int result = (k == READ || k == READ_FULLY) && n == 0 ? -1 : (int) n;
@@ -260,8 +438,14 @@ final class AioRequest implements Runnable, FutureListener<Object> {
     /** Fails the promise, leaving the caller's buffers and indices untouched, and recycles. Any thread. */
     void fail(Throwable cause) {
         Promise<?> p = promise;
+        AioCompletionHandler<Object> h = handler;
+        Object a = attachment;
         recycle();
-        p.tryFailure(cause);
+        if (h != null) {
+            HandlerErrors.failed(h, cause, a);
+        } else {
+            p.tryFailure(cause);
+        }
     }
 
     /** Releases what this request holds and returns it to the pool. */
@@ -282,6 +466,9 @@ final class AioRequest implements Runnable, FutureListener<Object> {
         }
         channel = null;
         promise = null;
+        handler = null;
+        attachment = null;
+        blockingError = null;
         slot = -1;
         handle.recycle(this);
     }

@@ -41,10 +41,33 @@ final class BufferSegments {
      * memory address is visited with address 0 (such requests are bounced, never handed to the kernel as iovecs).
      */
     static void forEach(ByteBuf buf, ByteBuf[] bufs, boolean read, Visitor visitor) {
+        forEachBuffer(buf, bufs, read, (b, index, length) -> visitor.segment(address(b, index), length));
+    }
+
+    private static long address(ByteBuf b, int index) {
+        return b.hasMemoryAddress() ? b.memoryAddress() + index : 0;
+    }
+
+    /** Visits (buffer, index, length) of each segment in order. */
+    interface BufferVisitor {
+        /** @return false to stop */
+        boolean segment(ByteBuf buffer, int index, int length);
+    }
+
+    /** Walks the non-empty segments as buffer regions (for blocking I/O, which needs no memory address). */
+    static void forEachBuffer(ByteBuf buf, ByteBuf[] bufs, boolean read, BufferVisitor visitor) {
+        if (bufs == null && !(buf instanceof CompositeByteBuf)) {
+            int index = read ? buf.writerIndex() : buf.readerIndex();
+            int len = read ? buf.writableBytes() : buf.readableBytes();
+            if (len > 0) {
+                visitor.segment(buf, index, len);
+            }
+            return;
+        }
         if (bufs != null) {
             for (ByteBuf b : bufs) {
                 int len = read ? b.writableBytes() : b.readableBytes();
-                if (len > 0 && !visitor.segment(address(b, read ? b.writerIndex() : b.readerIndex()), len)) {
+                if (len > 0 && !visitor.segment(b, read ? b.writerIndex() : b.readerIndex(), len)) {
                     return;
                 }
             }
@@ -62,14 +85,10 @@ final class BufferSegments {
             }
             int from = Math.max(start, compStart);
             int to = Math.min(end, compEnd);
-            if (to > from && !visitor.segment(address(comp, comp.readerIndex() + (from - compStart)), to - from)) {
+            if (to > from && !visitor.segment(comp, comp.readerIndex() + (from - compStart), to - from)) {
                 return;
             }
         }
-    }
-
-    private static long address(ByteBuf b, int index) {
-        return b.hasMemoryAddress() ? b.memoryAddress() + index : 0;
     }
 
     /** Counts the non-empty segments. */

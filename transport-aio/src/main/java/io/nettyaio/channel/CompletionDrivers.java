@@ -30,7 +30,7 @@ final class CompletionDrivers {
         if (executor instanceof AioEventLoop) {
             return ((AioEventLoop) executor).driver();
         }
-        if (EPOLL_CLASSES_PRESENT) {
+        if (EPOLL_CLASSES_PRESENT && Aio.isAvailable()) {
             CompletionDriver driver = EpollCompletionDriver.forExecutor(executor);
             if (driver != null) {
                 return driver;

@@ -14,7 +14,6 @@ import io.nettyaio.linux.EventFd;
 import io.nettyaio.linux.NativeIoException;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,7 +35,7 @@ final class EpollCompletionDriver implements CompletionDriver, EpollIoHandle {
     private final EventFd eventFd;
     private final FileDescriptor fd;
     private final AioEngine engine;
-    private final Set<AioFileChannel> channels = ConcurrentHashMap.newKeySet();
+    private final OpenChannels channels = new OpenChannels();
     private final Runnable flushTask = this::flushNow;
     private boolean flushScheduled;
     private volatile boolean closed;
@@ -45,7 +44,7 @@ final class EpollCompletionDriver implements CompletionDriver, EpollIoHandle {
         this.loop = loop;
         EventFd efd = EventFd.open();
         try {
-            this.engine = new AioEngine(AioEventLoopGroup.DEFAULT_QUEUE_DEPTH, efd);
+            this.engine = new AioEngine(loop, AioEventLoopGroup.DEFAULT_QUEUE_DEPTH, efd, BlockingIoExecutor.shared());
         } catch (Throwable t) {
             efd.close();
             throw t;
@@ -158,12 +157,8 @@ final class EpollCompletionDriver implements CompletionDriver, EpollIoHandle {
         closed = true;
         DRIVERS.remove(loop, this);
         try {
-            for (AioFileChannel channel : channels) {
-                channel.loopTerminated();
-            }
-            engine.close();
+            channels.closeAll(engine);
         } finally {
-            channels.clear();
             release();
         }
     }

@@ -1,0 +1,59 @@
+package io.nettyaio.channel;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.SystemPropertyUtil;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bounded pool of threads that run file operations which would block a completion loop: buffered reads that
+ * miss the page cache, writes the kernel cannot do without waiting, truncate, allocate, and everything when Linux AIO
+ * is unavailable. Engines limit how many requests they hand it at once ({@link #threads()}), keeping the rest in
+ * their own queues, so it never rejects work and its queue stays short.
+ *
+ * <p>Threads are named {@code aio-blocking-*}; {@value #THREADS_PROP_NAME} sets their number (default
+ * {@code max(4, 2 * cores)}). One per {@link AioEventLoopGroup}, shut down with it; a shared daemon one serves epoll
+ * loops.
+ */
+final class BlockingIoExecutor {
+    static final String THREADS_PROP_NAME = "io.nettyaio.blockingThreads";
+    static final int DEFAULT_THREADS = SystemPropertyUtil.getInt(THREADS_PROP_NAME,
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+
+    private final ThreadPoolExecutor pool;
+    private final int threads;
+
+    BlockingIoExecutor(String name, int threads, boolean daemon) {
+        this.threads = threads;
+        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory(name, daemon));
+        // Started here, by whoever creates the group, rather than lazily by a loop thread: a thread inherits its
+        // creator's cgroup and scheduling settings, and these threads should not inherit a loop's
+        pool.prestartAllCoreThreads();
+    }
+
+    /** The executor for engines outside any group (epoll loops): daemon threads, never shut down. */
+    static BlockingIoExecutor shared() {
+        return Shared.INSTANCE;
+    }
+
+    private static final class Shared {
+        static final BlockingIoExecutor INSTANCE = new BlockingIoExecutor("aio-blocking-shared", DEFAULT_THREADS,
+                true);
+    }
+
+    /** @return how many operations may run at once; engines hand it no more than this per engine */
+    int threads() {
+        return threads;
+    }
+
+    void execute(Runnable task) {
+        pool.execute(task);
+    }
+
+    void shutdown() {
+        pool.shutdown();
+    }
+}

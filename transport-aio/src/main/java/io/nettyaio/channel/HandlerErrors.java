@@ -1,0 +1,23 @@
+package io.nettyaio.channel;
+
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+/** Calls into {@link AioCompletionHandler}s so that an exception they throw is logged and goes no further. */
+final class HandlerErrors {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioCompletionHandler.class);
+
+    private HandlerErrors() { }
+
+    static void failed(AioCompletionHandler<Object> handler, Throwable cause, Object attachment) {
+        try {
+            handler.failed(cause, attachment);
+        } catch (Throwable t) {
+            log(handler, t);
+        }
+    }
+
+    static void log(AioCompletionHandler<?> handler, Throwable t) {
+        logger.warn("An AioCompletionHandler ({}) threw; ignored", handler, t);
+    }
+}
