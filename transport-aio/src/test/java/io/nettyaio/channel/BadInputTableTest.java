@@ -64,12 +64,16 @@ class BadInputTableTest {
 
     @BeforeAll
     static void startGroup() {
+        ReliabilitySupport.assumeLinuxAio();
         group = new AioEventLoopGroup(1, 16);
         loop = group.next();
     }
 
     @AfterAll
     static void stopGroup() throws InterruptedException {
+        if (group == null) {
+            return;
+        }
         assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
     }
 
@@ -80,6 +84,9 @@ class BadInputTableTest {
 
     @AfterEach
     void tearDown() throws InterruptedException {
+        if (fx == null) {
+            return;
+        }
         fx.close();
         LeakRecorder.assertNoLeaks();
     }

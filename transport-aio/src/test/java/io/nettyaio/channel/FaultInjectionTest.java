@@ -68,6 +68,7 @@ class FaultInjectionTest {
 
     @BeforeAll
     static void startGroup() {
+        ReliabilitySupport.assumeLinuxAio();
         beforeAll = new ReliabilitySupport.Resources();
         group = new AioEventLoopGroup(1, 64);
         loop = group.next();
@@ -75,6 +76,9 @@ class FaultInjectionTest {
 
     @AfterAll
     static void stopGroup() throws InterruptedException {
+        if (group == null) {
+            return;
+        }
         assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
         beforeAll.assertNativeUnchanged();
     }
@@ -146,10 +150,23 @@ class FaultInjectionTest {
             assertNativeFailure("EIO", "pread", ch.read(heap, 64 * K)); // bounced: the bounce buffer is released
             assertEquals(0, heap.writerIndex());
 
+            // A scatter read over a healthy block then the failing one: EIO, or (POSIX allows it, and a blocking
+            // preadv does it) a short read of exactly the healthy block, after which the failing block fails alone
             ByteBuf[] dsts = {AioBuffers.directBuffer(ch, BLOCK), AioBuffers.directBuffer(ch, BLOCK)};
-            assertNativeFailure("EIO", "preadv", ch.read(dsts, 60 * K));
+            Future<Long> scatter = ch.read(dsts, 60 * K);
+            assertTrue(scatter.await(60, TimeUnit.SECONDS));
+            if (scatter.isSuccess()) {
+                assertEquals(BLOCK, scatter.getNow(), "only the bytes before the failing range");
+                assertArrayEquals(new byte[BLOCK], ByteBufUtil.getBytes(dsts[0]));
+                assertEquals(0, dsts[1].writerIndex());
+                assertNativeFailure("EIO", "preadv", ch.read(new ByteBuf[]{dsts[1]}, 64 * K));
+            } else {
+                NativeIoException v = assertInstanceOf(NativeIoException.class, scatter.cause());
+                assertEquals("EIO", v.errnoName());
+                assertEquals("preadv", v.operation());
+                assertEquals(0, dsts[0].writerIndex());
+            }
             for (ByteBuf d : dsts) {
-                assertEquals(0, d.writerIndex());
                 d.release();
             }
 
@@ -404,9 +421,10 @@ class FaultInjectionTest {
                 bufs.add(dst);
                 futures.add(ch.read(dst, (long) i * BLOCK));
             }
+            int inKernel = loop.submit(() -> loop.metrics().inFlight()).get(30, TimeUnit.SECONDS);
             int ticks = 40;
             long[] lateness = new long[ticks];
-            int[] inFlightSeen = new int[ticks];
+            int[] pendingSeen = new int[ticks];
             List<ScheduledFuture<?>> scheduled = new ArrayList<>();
             for (int t = 0; t < ticks; t++) {
                 int tick = t;
@@ -414,7 +432,7 @@ class FaultInjectionTest {
                 long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
                 scheduled.add(ch.completionLoop().schedule(() -> {
                     lateness[tick] = System.nanoTime() - due;
-                    inFlightSeen[tick] = loop.metrics().inFlight();
+                    pendingSeen[tick] = (int) futures.stream().filter(x -> !x.isDone()).count();
                 }, delayMillis, TimeUnit.MILLISECONDS));
             }
             for (ScheduledFuture<?> s : scheduled) {
@@ -426,11 +444,12 @@ class FaultInjectionTest {
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             bufs.forEach(ByteBuf::release);
             long worst = Arrays.stream(lateness).max().getAsLong();
-            int maxInFlight = Arrays.stream(inFlightSeen).max().getAsInt();
-            System.out.printf("slow device (500 ms per read, %d reads in flight at most): %d scheduled tasks, worst "
-                    + "lateness %.3f ms; reads done after %d ms%n", maxInFlight, ticks, worst / 1e6, tookMillis);
+            int maxPending = Arrays.stream(pendingSeen).max().getAsInt();
+            System.out.printf("slow device (500 ms per read, %d reads pending at most, %d in the kernel at the end "
+                    + "of submission): %d scheduled tasks, worst lateness %.3f ms; reads done after %d ms%n",
+                    maxPending, inKernel, ticks, worst / 1e6, tookMillis);
             assertTrue(tookMillis >= 450, "the reads really were slow: " + tookMillis + " ms");
-            assertEquals(reads, maxInFlight, "the tasks ran while every slow read was in flight");
+            assertEquals(reads, maxPending, "the tasks ran while every slow read was pending");
             assertTrue(worst < TimeUnit.MILLISECONDS.toNanos(200), "worst lateness " + worst / 1e6 + " ms");
         }
     }

@@ -5,6 +5,8 @@ import io.netty.util.concurrent.Future;
 import io.nettyaio.linux.NativeIoException;
 import io.nettyaio.linux.NativeResources;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,6 +32,11 @@ final class ReliabilitySupport {
     static final long TIMEOUT_SECONDS = 60;
 
     private ReliabilitySupport() { }
+
+    /** Skips (visibly) where Linux AIO is off, e.g. the surefire execution that runs the fallback engine. */
+    static void assumeLinuxAio() {
+        Assumptions.assumeTrue(Aio.isAvailable(), () -> "Linux AIO is unavailable: " + Aio.unavailabilityCause());
+    }
 
     static Path file(String name) throws IOException {
         Files.createDirectories(DIR);

@@ -78,6 +78,7 @@ class SoakTest {
 
     @Test
     void shouldMatchTheModelAfterMixedConcurrentOperationsForTheWholeSoak() throws Exception {
+        ReliabilitySupport.assumeLinuxAio();
         int seconds = Integer.getInteger("soak.seconds", 10);
         Path shared = ReliabilitySupport.file("soak.dat");
         long filesBefore = NativeResources.openFiles();
