@@ -2,12 +2,12 @@ package io.nettyaio.channel;
 
 import io.netty.util.concurrent.RejectedExecutionHandlers;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
-import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.linux.EventFd;
 import io.nettyaio.linux.NativeIoException;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +38,10 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     private final OpenChannels channels = new OpenChannels();
 
     AioEventLoop(AioEventLoopGroup parent, Executor executor, int capacity, BlockingIoExecutor blocking) {
-        super(parent, executor, false, PlatformDependent.<Runnable>newMpscQueue(),
+        // A queue that supports remove(Object): a task offered while the loop shuts down is then taken back and
+        // rejected by Netty (the request fails with ClosedChannelException). With an MPSC queue, which cannot remove,
+        // such a request was dropped unrun at termination: its future never completed and its buffer leaked.
+        super(parent, executor, false, new ConcurrentLinkedQueue<Runnable>(),
                 RejectedExecutionHandlers.reject());
         EventFd efd = null;
         try {
