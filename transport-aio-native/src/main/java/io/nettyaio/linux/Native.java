@@ -312,8 +312,10 @@ final class Native {
 
     private static String readProc(String file) {
         try {
-            return new String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get(file)),
-                    java.nio.charset.StandardCharsets.US_ASCII).trim();
+            // Not readAllBytes: for a file of size 0 it reads a byte at a time after the first read, and a sysctl
+            // read at a non-zero offset returns end of file, so only the first digit came back. One big read.
+            return java.nio.file.Files.readAllLines(java.nio.file.Paths.get(file),
+                    java.nio.charset.StandardCharsets.US_ASCII).get(0).trim();
         } catch (Exception e) {
             return "unreadable (" + e + ")";
         }

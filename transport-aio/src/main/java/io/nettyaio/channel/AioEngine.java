@@ -77,6 +77,8 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
     private final Long[] longCache = new Long[16];
     /** {@link #close()} has begun: nothing new starts; what finishes is delivered. */
     private boolean closing;
+    /** The loop is shutting down: new requests are refused, started ones finish. */
+    private boolean stopped;
     private boolean closed;
 
     /**
@@ -137,7 +139,7 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
 
     /** Takes a request from any source (a task, or a direct call on the loop thread). */
     void enqueue(AioRequest r) {
-        if (closing || !r.channel.acceptsRequests()) {
+        if (closing || stopped || !r.channel.acceptsRequests()) {
             metrics.failed++;
             r.fail(new ClosedChannelException());
             return;
@@ -397,6 +399,36 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
             metrics.queued = waiting.size();
             failAccepted(r, r.cancellationCause());
         }
+    }
+
+    /**
+     * The loop is shutting down: from now on new requests fail with {@link ClosedChannelException}, and so do the
+     * ones waiting for a slot or a thread (never started); started requests and their continuations finish. Without
+     * this, a loop whose listeners keep adding requests never runs out of work and never terminates, and requests
+     * taken from the task queue after the run loop ended would be submitted after the loop closed their files.
+     * Idempotent.
+     */
+    void stopAccepting() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        failNotStarted(waiting);
+        failNotStarted(blockingWaiting);
+        metrics.queued = waiting.size();
+    }
+
+    private void failNotStarted(ArrayDeque<AioRequest> queue) {
+        ArrayDeque<AioRequest> continuations = new ArrayDeque<>();
+        AioRequest r;
+        while ((r = queue.poll()) != null) {
+            if (r.done > 0) {
+                continuations.add(r); // the rest of a short write or readFully: already partly done, let it finish
+            } else {
+                failAccepted(r, new ClosedChannelException());
+            }
+        }
+        queue.addAll(continuations);
     }
 
     /** Fails the requests of {@code channel} that still wait for a slot or a thread: they were never started. */

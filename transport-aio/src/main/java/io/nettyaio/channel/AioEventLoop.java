@@ -2,12 +2,12 @@ package io.nettyaio.channel;
 
 import io.netty.util.concurrent.RejectedExecutionHandlers;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
-import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.linux.EventFd;
 import io.nettyaio.linux.NativeIoException;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +38,10 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     private final OpenChannels channels = new OpenChannels();
 
     AioEventLoop(AioEventLoopGroup parent, Executor executor, int capacity, BlockingIoExecutor blocking) {
-        super(parent, executor, false, PlatformDependent.<Runnable>newMpscQueue(),
+        // A queue that supports remove(Object): a task offered while the loop shuts down is then taken back and
+        // rejected by Netty (the request fails with ClosedChannelException). With an MPSC queue, which cannot remove,
+        // such a request was dropped unrun at termination: its future never completed and its buffer leaked.
+        super(parent, executor, false, new ConcurrentLinkedQueue<Runnable>(),
                 RejectedExecutionHandlers.reject());
         EventFd efd = null;
         try {
@@ -135,6 +138,7 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
                 logger.warn("Unexpected exception in the AIO completion loop", t);
             }
             if (isShuttingDown()) {
+                engine.stopAccepting();
                 if (!engine.hasWork() && confirmShutdown()) {
                     break;
                 }
@@ -143,8 +147,10 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     }
 
     private void waitForWork() throws NativeIoException {
+        // Both in the ticker's time base. Not delayNanos(ticker().nanoTime()): that method expects an absolute
+        // System.nanoTime() and subtracts the ticker's start, so every poll waited the 1 s maximum.
         long delayNanos = isShuttingDown() ? TimeUnit.MILLISECONDS.toNanos(100)
-                : delayNanos(ticker().nanoTime());
+                : Math.max(0, deadlineNanos() - getCurrentTimeNanos());
         long millis = Math.min(MAX_POLL_MILLIS, (delayNanos + 999_999) / 1_000_000);
         polling.set(true);
         try {

@@ -8,6 +8,7 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.linux.EventFd;
@@ -15,6 +16,7 @@ import io.nettyaio.linux.NativeIoException;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs an {@link AioEngine} on a Netty 4.2 epoll {@link IoEventLoop}: the engine's eventfd is registered on the loop
@@ -78,6 +80,19 @@ final class EpollCompletionDriver implements CompletionDriver, EpollIoHandle {
     }
 
     private void start() {
+        // Netty closes registered handles when the loop shuts down, but misses one registered after the loop's last
+        // prepareToDestroy, and every one when the shutdown begins between its isShuttingDown check and
+        // confirmShutdown: then requests never complete, the files stay open and the context leaks. A shutdown hook
+        // closes the driver on the loop thread before it terminates (promise listeners still run); should the loop
+        // be gone before the hook is added, the termination listener does it (nothing else runs by then).
+        if (loop instanceof SingleThreadEventExecutor) {
+            try {
+                ((SingleThreadEventExecutor) loop).addShutdownHook(this::closeDriver);
+            } catch (RejectedExecutionException ignore) {
+                // already terminated: the termination listener below closes the driver
+            }
+        }
+        loop.terminationFuture().addListener(f -> closeDriver());
         loop.register(this).addListener((Future<IoRegistration> f) -> {
             if (f.isSuccess()) {
                 f.getNow().submit(EpollIoOps.EPOLLIN);
