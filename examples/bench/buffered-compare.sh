@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Buffered (page-cache) 4 KiB random reads at depth 32 from a file that is fully cached: fio libaio (buffered),
 # bench --engine aio and --engine jdk-async, alternating round by round so that noise hits all alike. Prints the
-# medians and the ratios to fio. Run from the project root after './mvnw -q package -DskipTests'; needs fio.
+# medians and the ratios to fio (--invalidate=0: fio would otherwise drop the cache first). Run from the project root after './mvnw -q package -DskipTests'; needs fio.
 #
 # usage: examples/bench/buffered-compare.sh [--rounds N] [--runtime S] [--jar PATH]
 set -euo pipefail
@@ -22,7 +22,7 @@ cat "$file" > /dev/null   # into the page cache
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for r in $(seq 1 "$rounds"); do
-  fio --name=buf --filename="$file" --size="$size" --ioengine=libaio --direct=0 --rw=randread --bs=4096 \
+  fio --name=buf --filename="$file" --size="$size" --ioengine=libaio --direct=0 --invalidate=0 --rw=randread --bs=4096 \
       --iodepth=32 --time_based=1 --ramp_time=1 --runtime="$runtime" --randrepeat=0 --output-format=json \
       > "$out/fio.$r.json" 2>/dev/null
   for e in aio jdk-async; do

@@ -150,7 +150,7 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
         // Both in the ticker's time base. Not delayNanos(ticker().nanoTime()): that method expects an absolute
         // System.nanoTime() and subtracts the ticker's start, so every poll waited the 1 s maximum.
         long delayNanos = isShuttingDown() ? TimeUnit.MILLISECONDS.toNanos(100)
-                : Math.max(0, deadlineNanos() - getCurrentTimeNanos());
+                : Math.max(0, deadlineNanos() - ticker().nanoTime());
         long millis = Math.min(MAX_POLL_MILLIS, (delayNanos + 999_999) / 1_000_000);
         polling.set(true);
         try {

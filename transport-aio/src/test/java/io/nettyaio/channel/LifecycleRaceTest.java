@@ -208,10 +208,10 @@ class LifecycleRaceTest {
         AioEventLoop loop = group.next();
         ByteBuf[] bufs = new ByteBuf[total];
         byte[][] written = new byte[total][];
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Future<Integer>[] futures = new Future[total];
         boolean[] cancelled = new boolean[total];
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Future<Boolean>[] loopCancels = new Future[total];
         AtomicIntegerArray calls = new AtomicIntegerArray(total);
         CountDownLatch all = new CountDownLatch(total);

@@ -135,10 +135,11 @@ final class ReliabilitySupport {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             for (AioFileChannel ch : opened) {
                 Future<Void> closed = ch.closeAsync();
-                assertTrue(closed.await(TIMEOUT_SECONDS, TimeUnit.SECONDS), "close of " + ch + " did not complete");
+                assertTrue(closed.awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                        "close of " + ch + " did not complete");
                 assertTrue(closed.isSuccess(), () -> "close of " + ch + " failed: " + closed.cause());
             }
         }

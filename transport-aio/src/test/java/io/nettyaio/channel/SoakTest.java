@@ -305,7 +305,7 @@ class SoakTest {
             ByteBuf src = Unpooled.directBuffer(BLOCK).writeBytes(data);
             Future<Integer> w = ch.write(src, 0);
             src.release();
-            if ((Integer) await(w) != BLOCK) {
+            if (await(w).intValue() != BLOCK) {
                 fail(new AssertionError("private write returned " + w.getNow()));
             }
             ByteBuf dst = Unpooled.directBuffer(BLOCK);
