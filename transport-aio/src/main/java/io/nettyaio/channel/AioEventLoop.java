@@ -89,13 +89,8 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
         }
 
         @Override
-        public void register(AioFileChannel channel) {
-            channels.add(channel);
-        }
-
-        @Override
-        public void unregister(AioFileChannel channel) {
-            channels.remove(channel);
+        public OpenChannels channels() {
+            return channels;
         }
 
         @Override

@@ -207,9 +207,9 @@ public final class AioFileChannel implements AutoCloseable {
             }
             AioFileChannel channel = new AioFileChannel(path, io, driver, executor, read, write, direct,
                     memoryAlignment, offsetAlignment);
-            driver.register(channel);
+            driver.channels().add(channel);
             if (driver.isShuttingDown()) {
-                driver.unregister(channel);
+                driver.channels().remove(channel);
                 throw new ClosedChannelException();
             }
             return channel;
@@ -828,7 +828,7 @@ public final class AioFileChannel implements AutoCloseable {
         if (STATE.getAndSet(this, CLOSED) == CLOSED) {
             return;
         }
-        driver.unregister(this);
+        driver.channels().remove(this);
         try {
             fileIo.close();
             closePromise.trySuccess(null);

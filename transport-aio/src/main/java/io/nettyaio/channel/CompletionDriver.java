@@ -17,11 +17,8 @@ interface CompletionDriver {
     /** Accepts a request on the executor's thread and makes sure it is submitted in this loop turn. */
     void enqueue(AioRequest request);
 
-    /** Remembers an open channel, so that it is closed if the driver goes away first. Any thread. */
-    void register(AioFileChannel channel);
-
-    /** Forgets a closed channel. Any thread. */
-    void unregister(AioFileChannel channel);
+    /** @return the channels open on this driver, closed with it if it goes away first (add and remove: any thread) */
+    OpenChannels channels();
 
     /** @return whether the driver is shutting down or gone (no new channels) */
     boolean isShuttingDown();

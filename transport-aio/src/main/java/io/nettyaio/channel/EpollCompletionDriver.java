@@ -128,13 +128,8 @@ final class EpollCompletionDriver implements CompletionDriver, EpollIoHandle {
     }
 
     @Override
-    public void register(AioFileChannel channel) {
-        channels.add(channel);
-    }
-
-    @Override
-    public void unregister(AioFileChannel channel) {
-        channels.remove(channel);
+    public OpenChannels channels() {
+        return channels;
     }
 
     @Override
