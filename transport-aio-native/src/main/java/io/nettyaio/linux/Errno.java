@@ -4,22 +4,39 @@ package io.nettyaio.linux;
  * Linux errno numbers (the generic table shared by x86_64 and aarch64) and their symbolic names.
  */
 public final class Errno {
+    /** Operation not permitted. */
     public static final int EPERM = 1;
+    /** No such file or directory. */
     public static final int ENOENT = 2;
+    /** Interrupted system call. */
     public static final int EINTR = 4;
+    /** Input/output error. */
     public static final int EIO = 5;
+    /** Bad file descriptor. */
     public static final int EBADF = 9;
+    /** Resource temporarily unavailable (would block; AIO context full). */
     public static final int EAGAIN = 11;
+    /** Cannot allocate memory. */
     public static final int ENOMEM = 12;
+    /** Bad address. */
     public static final int EFAULT = 14;
+    /** File exists. */
     public static final int EEXIST = 17;
+    /** Is a directory. */
     public static final int EISDIR = 21;
+    /** Invalid argument (also: misaligned O_DIRECT request). */
     public static final int EINVAL = 22;
+    /** File too large. */
     public static final int EFBIG = 27;
+    /** No space left on device. */
     public static final int ENOSPC = 28;
+    /** Function not implemented. */
     public static final int ENOSYS = 38;
+    /** Operation not supported (e.g. RWF_NOWAIT where the file lacks it). */
     public static final int EOPNOTSUPP = 95;
+    /** Operation canceled. */
     public static final int ECANCELED = 125;
+    /** Operation now in progress (io_cancel of a POLL). */
     public static final int EINPROGRESS = 115;
 
     private static final String[] NAMES = {

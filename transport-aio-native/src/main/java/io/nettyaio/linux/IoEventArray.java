@@ -35,22 +35,34 @@ public final class IoEventArray {
         return memory.address();
     }
 
-    /** @return event {@code i}'s {@code data}: the iocb's {@code aio_data} */
+    /**
+     * @param i the event index
+     * @return event {@code i}'s {@code data}: the iocb's {@code aio_data}
+     */
     public long data(int i) {
         return buf.getLong(index(i) + IO_EVENT_DATA);
     }
 
-    /** @return event {@code i}'s {@code obj}: the iocb's address */
+    /**
+     * @param i the event index
+     * @return event {@code i}'s {@code obj}: the iocb's address
+     */
     public long obj(int i) {
         return buf.getLong(index(i) + IO_EVENT_OBJ);
     }
 
-    /** @return event {@code i}'s {@code res}: bytes transferred, or {@code -errno} */
+    /**
+     * @param i the event index
+     * @return event {@code i}'s {@code res}: bytes transferred, or {@code -errno}
+     */
     public long res(int i) {
         return buf.getLong(index(i) + IO_EVENT_RES);
     }
 
-    /** @return event {@code i}'s {@code res2} */
+    /**
+     * @param i the event index
+     * @return event {@code i}'s {@code res2}
+     */
     public long res2(int i) {
         return buf.getLong(index(i) + IO_EVENT_RES2);
     }

@@ -60,22 +60,54 @@ public final class IocbArray {
         return (int) (offset / IOCB_SIZE);
     }
 
-    /** Prepares a PREAD of {@code length} bytes at {@code offset} into {@code address}. */
+    /**
+     * Prepares a PREAD of {@code length} bytes at {@code offset} into {@code address}.
+     *
+     * @param slot the slot to fill
+     * @param fd the file descriptor
+     * @param address the buffer's memory address
+     * @param length bytes to transfer
+     * @param offset the file position
+     */
     public void preparePread(int slot, int fd, long address, long length, long offset) {
         prepare(slot, IOCB_CMD_PREAD, fd, address, length, offset);
     }
 
-    /** Prepares a PWRITE of {@code length} bytes from {@code address} at {@code offset}. */
+    /**
+     * Prepares a PWRITE of {@code length} bytes from {@code address} at {@code offset}.
+     *
+     * @param slot the slot to fill
+     * @param fd the file descriptor
+     * @param address the buffer's memory address
+     * @param length bytes to transfer
+     * @param offset the file position
+     */
     public void preparePwrite(int slot, int fd, long address, long length, long offset) {
         prepare(slot, IOCB_CMD_PWRITE, fd, address, length, offset);
     }
 
-    /** Prepares a PREADV into {@code iovCount} segments of the iovec array at {@code iovAddress}. */
+    /**
+     * Prepares a PREADV into {@code iovCount} segments of the iovec array at {@code iovAddress}.
+     *
+     * @param slot the slot to fill
+     * @param fd the file descriptor
+     * @param iovAddress the address of the iovec array
+     * @param iovCount segments in the iovec array
+     * @param offset the file position
+     */
     public void preparePreadv(int slot, int fd, long iovAddress, int iovCount, long offset) {
         prepare(slot, IOCB_CMD_PREADV, fd, iovAddress, iovCount, offset);
     }
 
-    /** Prepares a PWRITEV from {@code iovCount} segments of the iovec array at {@code iovAddress}. */
+    /**
+     * Prepares a PWRITEV from {@code iovCount} segments of the iovec array at {@code iovAddress}.
+     *
+     * @param slot the slot to fill
+     * @param fd the file descriptor
+     * @param iovAddress the address of the iovec array
+     * @param iovCount segments in the iovec array
+     * @param offset the file position
+     */
     public void preparePwritev(int slot, int fd, long iovAddress, int iovCount, long offset) {
         prepare(slot, IOCB_CMD_PWRITEV, fd, iovAddress, iovCount, offset);
     }
@@ -83,12 +115,20 @@ public final class IocbArray {
     /**
      * Prepares an FSYNC (data and metadata). The kernel runs it in a worker and does not order it after other
      * in-flight requests: submit it once the writes it must cover have completed.
+     *
+     * @param slot the slot to fill
+     * @param fd the file descriptor
      */
     public void prepareFsync(int slot, int fd) {
         prepare(slot, IOCB_CMD_FSYNC, fd, 0, 0, 0);
     }
 
-    /** Prepares an FDSYNC (data, and only the metadata needed to read it). Same ordering caveat as FSYNC. */
+    /**
+     * Prepares an FDSYNC (data, and only the metadata needed to read it). Same ordering caveat as FSYNC.
+     *
+     * @param slot the slot to fill
+     * @param fd the file descriptor
+     */
     public void prepareFdsync(int slot, int fd) {
         prepare(slot, IOCB_CMD_FDSYNC, fd, 0, 0, 0);
     }
@@ -96,6 +136,13 @@ public final class IocbArray {
     /**
      * Prepares any opcode: the generic form of the other {@code prepare*} methods. Clears the slot, then sets the
      * fields; {@code aio_data} is set to the slot index.
+     *
+     * @param slot the slot to fill
+     * @param opcode an {@code IOCB_CMD_*} value
+     * @param fd the file descriptor
+     * @param address the buffer's memory address
+     * @param length bytes to transfer
+     * @param offset the file position
      */
     public void prepare(int slot, short opcode, int fd, long address, long length, long offset) {
         int base = checkSlot(slot) * IOCB_SIZE;
@@ -111,78 +158,169 @@ public final class IocbArray {
         buf.putLong(base + IOCB_FLAGS, 0L); // aio_flags and aio_resfd
     }
 
-    /** Asks the kernel to signal {@code eventFd} when this slot's request completes ({@code IOCB_FLAG_RESFD}). */
+    /**
+     * Asks the kernel to signal {@code eventFd} when this slot's request completes ({@code IOCB_FLAG_RESFD}).
+     *
+     * @param slot the slot to fill
+     * @param eventFd the eventfd descriptor
+     */
     public void setEventFd(int slot, int eventFd) {
         int base = checkSlot(slot) * IOCB_SIZE;
         buf.putInt(base + IOCB_FLAGS, buf.getInt(base + IOCB_FLAGS) | IOCB_FLAG_RESFD);
         buf.putInt(base + IOCB_RESFD, eventFd);
     }
 
-    /** Sets an I/O priority ({@code IOCB_FLAG_IOPRIO}); see {@link AioAbi#ioprio(int, int)}. */
+    /**
+     * Sets an I/O priority ({@code IOCB_FLAG_IOPRIO}); see {@link AioAbi#ioprio(int, int)}.
+     *
+     * @param slot the slot to fill
+     * @param ioprio the encoded priority
+     */
     public void setPriority(int slot, short ioprio) {
         int base = checkSlot(slot) * IOCB_SIZE;
         buf.putInt(base + IOCB_FLAGS, buf.getInt(base + IOCB_FLAGS) | IOCB_FLAG_IOPRIO);
         buf.putShort(base + IOCB_REQPRIO, ioprio);
     }
 
-    /** Sets the {@code RWF_*} flags (replacing any set before). An unknown bit fails at submit with EOPNOTSUPP. */
+    /**
+     * Sets the {@code RWF_*} flags (replacing any set before). An unknown bit fails at submit with EOPNOTSUPP.
+     *
+     * @param slot the slot to fill
+     * @param rwFlags {@code RWF_*} flags combined with {@code |}
+     */
     public void setRwFlags(int slot, int rwFlags) {
         buf.putInt(checkSlot(slot) * IOCB_SIZE + IOCB_RW_FLAGS, rwFlags);
     }
 
-    /** Sets {@code aio_data}, returned in the completion's {@code io_event.data}. */
+    /**
+     * Sets {@code aio_data}, returned in the completion's {@code io_event.data}.
+     *
+     * @param slot the slot to fill
+     * @param data the value
+     */
     public void setUserData(int slot, long data) {
         buf.putLong(checkSlot(slot) * IOCB_SIZE + IOCB_DATA, data);
     }
 
-    /** Sets the offset of a prepared slot (used to resubmit the remainder of a short transfer). */
+    /**
+     * Sets the offset of a prepared slot (used to resubmit the remainder of a short transfer).
+     *
+     * @param slot the slot to fill
+     * @param offset the file position
+     */
     public void setOffset(int slot, long offset) {
         buf.putLong(checkSlot(slot) * IOCB_SIZE + IOCB_OFFSET, offset);
     }
 
-    /** Sets the buffer address and byte count of a prepared PREAD/PWRITE slot. */
+    /**
+     * Sets the buffer address and byte count of a prepared PREAD/PWRITE slot.
+     *
+     * @param slot the slot to fill
+     * @param address the buffer's memory address
+     * @param length bytes to transfer
+     */
     public void setBuffer(int slot, long address, long length) {
         int base = checkSlot(slot) * IOCB_SIZE;
         buf.putLong(base + IOCB_BUF, address);
         buf.putLong(base + IOCB_NBYTES, length);
     }
 
+    /**
+     * The user data of a slot ({@code aio_data}).
+     *
+     * @param slot the slot to read
+     * @return the field's value
+     */
     public long userData(int slot) {
         return buf.getLong(checkSlot(slot) * IOCB_SIZE + IOCB_DATA);
     }
 
+    /**
+     * The opcode of a slot ({@code aio_lio_opcode}).
+     *
+     * @param slot the slot to read
+     * @return the field's value
+     */
     public short opcode(int slot) {
         return buf.getShort(checkSlot(slot) * IOCB_SIZE + IOCB_OPCODE);
     }
 
+    /**
+     * The file descriptor of a slot ({@code aio_fildes}).
+     *
+     * @param slot the slot to read
+     * @return the field's value
+     */
     public int fd(int slot) {
         return buf.getInt(checkSlot(slot) * IOCB_SIZE + IOCB_FILDES);
     }
 
+    /**
+     * The buffer (or iovec array) address of a slot ({@code aio_buf}).
+     *
+     * @param slot the slot to read
+     * @return the field's value
+     */
     public long bufferAddress(int slot) {
         return buf.getLong(checkSlot(slot) * IOCB_SIZE + IOCB_BUF);
     }
 
+    /**
+     * The byte (or iovec) count of a slot ({@code aio_nbytes}).
+     *
+     * @param slot the slot to read
+     * @return the field's value
+     */
     public long length(int slot) {
         return buf.getLong(checkSlot(slot) * IOCB_SIZE + IOCB_NBYTES);
     }
 
+    /**
+     * The file position of a slot ({@code aio_offset}).
+     *
+     * @param slot the slot to read
+     * @return the field's value
+     */
     public long offset(int slot) {
         return buf.getLong(checkSlot(slot) * IOCB_SIZE + IOCB_OFFSET);
     }
 
+    /**
+     * The {@code IOCB_FLAG_*} flags of a slot ({@code aio_flags}).
+     *
+     * @param slot the slot to read
+     * @return the field's value
+     */
     public int flags(int slot) {
         return buf.getInt(checkSlot(slot) * IOCB_SIZE + IOCB_FLAGS);
     }
 
+    /**
+     * The {@code RWF_*} flags of a slot ({@code aio_rw_flags}).
+     *
+     * @param slot the slot to read
+     * @return the field's value
+     */
     public int rwFlags(int slot) {
         return buf.getInt(checkSlot(slot) * IOCB_SIZE + IOCB_RW_FLAGS);
     }
 
+    /**
+     * The eventfd a slot signals ({@code aio_resfd}).
+     *
+     * @param slot the slot to fill
+     * @return the field's value
+     */
     public int eventFd(int slot) {
         return buf.getInt(checkSlot(slot) * IOCB_SIZE + IOCB_RESFD);
     }
 
+    /**
+     * The I/O priority of a slot ({@code aio_reqprio}).
+     *
+     * @param slot the slot to read
+     * @return the field's value
+     */
     public short priority(int slot) {
         return buf.getShort(checkSlot(slot) * IOCB_SIZE + IOCB_REQPRIO);
     }

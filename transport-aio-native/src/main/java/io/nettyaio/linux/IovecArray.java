@@ -37,7 +37,13 @@ public final class IovecArray {
         return memory.address();
     }
 
-    /** Sets segment {@code i} to {@code length} bytes at {@code address}. */
+    /**
+     * Sets segment {@code i} to {@code length} bytes at {@code address}.
+     *
+     * @param i the segment index
+     * @param address the segment's memory address
+     * @param length the segment's length in bytes
+     */
     public void set(int i, long address, long length) {
         if (i < 0 || i >= capacity) {
             throw new IndexOutOfBoundsException("segment: " + i + " (expected: 0.." + (capacity - 1) + ")");
@@ -46,12 +52,18 @@ public final class IovecArray {
         buf.putLong(i * IOVEC_SIZE + 8, length);
     }
 
-    /** @return segment {@code i}'s base address */
+    /**
+     * @param i the segment index
+     * @return segment {@code i}'s base address
+     */
     public long base(int i) {
         return buf.getLong(i * IOVEC_SIZE);
     }
 
-    /** @return segment {@code i}'s length */
+    /**
+     * @param i the segment index
+     * @return segment {@code i}'s length
+     */
     public long length(int i) {
         return buf.getLong(i * IOVEC_SIZE + 8);
     }

@@ -216,6 +216,9 @@ public final class NativeFile implements AutoCloseable {
     /**
      * {@code pread(2)}, synchronously (retried on EINTR). The memory must stay valid during the call.
      *
+     * @param address where the bytes go
+     * @param length bytes to read at most
+     * @param offset the file position
      * @return bytes read, 0 at end of file
      * @throws NativeIoException on failure
      */
@@ -226,6 +229,9 @@ public final class NativeFile implements AutoCloseable {
     /**
      * {@code pwrite(2)}, synchronously (retried on EINTR); may write fewer bytes than asked.
      *
+     * @param address where the bytes come from
+     * @param length bytes to write
+     * @param offset the file position
      * @return bytes written
      * @throws NativeIoException on failure
      */

@@ -77,6 +77,9 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
         return queueDepth;
     }
 
+    /**
+     * @return the next loop, in turn; open a file with it to have that loop run the file's completions
+     */
     @Override
     public AioEventLoop next() {
         return (AioEventLoop) super.next();
