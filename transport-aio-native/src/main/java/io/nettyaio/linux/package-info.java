@@ -21,6 +21,7 @@
  *     arrays</td><td>{@code io_event}, {@code iovec}</td></tr>
  * <tr><td>{@link io.nettyaio.linux.EventFd}</td><td>non-blocking eventfd: read, write, signal from any thread,
  *     poll with timeout</td><td>{@code EventFd}</td></tr>
+ * <tr><td>{@link io.nettyaio.linux.Poll}</td><td>poll(2) on any descriptor with a timeout</td><td>{@code poll}</td></tr>
  * <tr><td>{@link io.nettyaio.linux.NativeFile}, {@link io.nettyaio.linux.OpenFlags},
  *     {@link io.nettyaio.linux.DioAlignment}</td><td>open with O_DIRECT/O_DSYNC/O_NOATIME, size, statx DIO alignment,
  *     fallocate, ftruncate, fsync, fdatasync, pread, pwrite</td><td>-</td></tr>

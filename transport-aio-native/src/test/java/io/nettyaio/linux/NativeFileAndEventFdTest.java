@@ -106,6 +106,20 @@ class NativeFileAndEventFdTest extends NativeTestSupport {
     }
 
     @Test
+    void shouldPollAnyDescriptorWithATimeout() throws Exception {
+        try (EventFd efd = EventFd.open()) {
+            long start = System.nanoTime();
+            assertEquals(0, Poll.await(efd.fd(), Poll.POLLIN, 50), "nothing to read: times out");
+            assertTrue(System.nanoTime() - start >= 40_000_000L, "waited the timeout");
+            assertEquals(Poll.POLLOUT, Poll.await(efd.fd(), Poll.POLLOUT, 0), "an eventfd can be written");
+            efd.signal();
+            assertEquals(Poll.POLLIN, Poll.await(efd.fd(), Poll.POLLIN, 1000));
+            assertEquals(1, efd.read());
+        }
+        assertEquals(0x20, Poll.await(1_000_000, Poll.POLLIN, 0), "a descriptor that is not open: POLLNVAL");
+    }
+
+    @Test
     void shouldIgnoreSignalAfterClose() throws Exception {
         EventFd efd = EventFd.open();
         efd.close();
