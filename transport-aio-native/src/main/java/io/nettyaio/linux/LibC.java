@@ -41,6 +41,8 @@ final class LibC {
 
         long pwrite(int fd, long buf, long count, long offset);
 
+        long preadv2(int fd, long iov, int iovcnt, long offset, int flags);
+
         int poll(long fds, long nfds, int timeoutMillis);
 
         int eventfd(int initval, int flags);

@@ -231,6 +231,26 @@ final class Native {
         }
     }
 
+    /**
+     * preadv2(2): bytes read, or {@code -errno} for EAGAIN and EOPNOTSUPP (what RWF_NOWAIT answers when it would
+     * block or cannot), without allocating; other errors are thrown. Retried on EINTR.
+     */
+    static long preadv2(int fd, long iov, int iovcnt, long offset, int flags) throws NativeIoException {
+        while (true) {
+            long r = LIBC.preadv2(fd, iov, iovcnt, offset, flags);
+            if (r >= 0) {
+                return r;
+            }
+            int errno = lastErrno();
+            if (errno == Errno.EAGAIN || errno == Errno.EOPNOTSUPP) {
+                return -errno;
+            }
+            if (errno != Errno.EINTR) {
+                throw new NativeIoException("preadv2", errno);
+            }
+        }
+    }
+
     static long pwrite(int fd, long buf, long count, long offset) throws NativeIoException {
         while (true) {
             long r = LIBC.pwrite(fd, buf, count, offset);

@@ -227,6 +227,23 @@ public final class NativeFile implements AutoCloseable {
     }
 
     /**
+     * {@code preadv2(2)} with per-call flags, synchronously: with {@link AioAbi#RWF_NOWAIT} it reads only what the
+     * page cache holds and answers {@code -EAGAIN} (nothing cached at {@code offset}) or {@code -EOPNOTSUPP} (the
+     * file cannot do NOWAIT) instead of waiting for the device. A short count means part of the range was cached.
+     * Allocates nothing.
+     *
+     * @param iov the segments to fill
+     * @param iovCount how many of them
+     * @param offset the file position
+     * @param rwFlags {@code RWF_*} flags
+     * @return bytes read (0 at end of file), or {@code -Errno.EAGAIN} / {@code -Errno.EOPNOTSUPP}
+     * @throws NativeIoException for any other error
+     */
+    public long preadv2(IovecArray iov, int iovCount, long offset, int rwFlags) throws NativeIoException {
+        return Native.preadv2(fd, iov.address(), iovCount, offset, rwFlags);
+    }
+
+    /**
      * {@code pwrite(2)}, synchronously (retried on EINTR); may write fewer bytes than asked.
      *
      * @param address where the bytes come from

@@ -53,6 +53,11 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
      */
     static final String SUBMIT_BATCH_PROP_NAME = "io.nettyaio.submitBatch";
     private static final int SUBMIT_BATCH = Integer.getInteger(SUBMIT_BATCH_PROP_NAME, 0);
+    /** System property: {@code true} sends buffered reads to the kernel as AIO even when the page cache has them. */
+    static final String NO_CACHED_READ_FAST_PATH_PROP_NAME = "io.nettyaio.noCachedReadFastPath";
+    private static final boolean CACHED_READ_FAST_PATH = !Boolean.getBoolean(NO_CACHED_READ_FAST_PATH_PROP_NAME);
+    /** How deep completions may nest when a handler issues the next cached read from inside the last one. */
+    private static final int MAX_SYNC_DEPTH = 8;
 
     private final AioContext context;
     private final EventFd eventFd;
@@ -73,6 +78,9 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
     private final Runnable drainBlockingDoneTask = this::drainBlockingDone;
     private final EventExecutor loop;
     private final AioMetrics metrics = new AioMetrics();
+    /** One-segment iovec for the cached-read fast path; null for the fallback engine. */
+    private final IovecArray cachedReadIov;
+    private int syncDepth;
     private final Integer[] intCache = new Integer[16];
     private final Long[] longCache = new Long[16];
     /** {@link #close()} has begun: nothing new starts; what finishes is delivered. */
@@ -94,6 +102,7 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
         this.blocking = blocking;
         this.blockingLimit = blocking.threads();
         if (eventFd == null) {
+            this.cachedReadIov = null;
             this.context = null;
             this.iocbs = null;
             this.submissions = null;
@@ -105,6 +114,7 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
         AioContext ctx = AioContext.open(capacity);
         try {
             this.iocbs = new IocbArray(capacity);
+            this.cachedReadIov = new IovecArray(1);
         } catch (Throwable t) {
             ctx.close();
             throw t;
@@ -145,6 +155,9 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
             return;
         }
         r.channel.requestStarted();
+        if (context != null && tryCachedRead(r)) {
+            return;
+        }
         if (context == null || !r.isAioCapable() || r.channel.mustBlock(r)) {
             toBlocking(r);
         } else if (freeCount > 0 && waiting.isEmpty()) {
@@ -159,6 +172,52 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
                 metrics.queuedHighWater = metrics.queued;
             }
         }
+    }
+
+    /**
+     * Buffered single-buffer reads first try a synchronous {@code preadv2(RWF_NOWAIT)} on the loop: a page-cache
+     * hit is one memcpy system call, with no io_submit, eventfd wake-up or extra loop turn; a miss answers EAGAIN at
+     * once (after starting readahead) and goes to the blocking executor, as an AIO NOWAIT miss would.
+     *
+     * @return whether the request was handled (completed, failed, or handed to the blocking executor)
+     */
+    private boolean tryCachedRead(AioRequest r) {
+        if (!CACHED_READ_FAST_PATH || syncDepth >= MAX_SYNC_DEPTH || !r.isCachedReadCandidate()
+                || r.channel.mustBlock(r)) {
+            return false;
+        }
+        if (r.done == 0 && !r.setUncancellable()) {
+            failAccepted(r, r.cancellationCause());
+            return true;
+        }
+        long res;
+        try {
+            res = ((NativeFileIo) r.channel.fileIo()).readCached(cachedReadIov, r.targetAddress(), r.length - r.done,
+                    r.position + r.done);
+        } catch (NativeIoException e) {
+            res = -e.errno(); // reported like any read error: operation, file, position
+        } catch (Throwable t) {
+            failAccepted(r, t);
+            return true;
+        }
+        syncDepth++;
+        try {
+            if (r.nowaitSatisfied(res)) {
+                metrics.cachedReads++;
+                handleResult(r, res);
+            } else {
+                metrics.nowaitFallbacks++;
+                if (res == -Errno.EOPNOTSUPP) {
+                    r.channel.nowaitUnsupported(true);
+                } else if (res > 0) {
+                    r.done += res; // what the cache had; the rest (or end of file) on a blocking thread
+                }
+                toBlocking(r);
+            }
+        } finally {
+            syncDepth--;
+        }
+        return true;
     }
 
     private void prepare(AioRequest r) {
@@ -500,6 +559,9 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
         if (submissions != null) {
             submissions.free();
             iocbs.free();
+        }
+        if (cachedReadIov != null) {
+            cachedReadIov.free();
         }
         for (IovecArray iov : iovecs) {
             if (iov != null) {

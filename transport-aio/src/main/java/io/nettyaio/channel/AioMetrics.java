@@ -16,6 +16,7 @@ public final class AioMetrics {
     long queuedHighWater;
     long nowaitFallbacks;
     long submitNanosMax;
+    long cachedReads;
     long blockingSubmitted;
     int inFlight;
     int queued;
@@ -75,6 +76,11 @@ public final class AioMetrics {
         return blockingSubmitted;
     }
 
+    /** @return buffered reads served from the page cache by a synchronous preadv2(RWF_NOWAIT) on the loop */
+    public long cachedReads() {
+        return cachedReads;
+    }
+
     /** @return the longest time one flush spent inside io_submit, in nanoseconds: the loop could not run then */
     public long submitNanosMax() {
         return submitNanosMax;
@@ -100,7 +106,7 @@ public final class AioMetrics {
         return "AioMetrics(submitted " + submitted + ", completed " + completed + ", failed " + failed
                 + ", inFlight " + inFlight + ", queued " + queued + ", submitCalls " + submitCalls
                 + ", reapCalls " + reapCalls + ", shortSubmits " + shortSubmits + ", eagainRetries " + eagainRetries
-                + ", shortWrites " + shortWrites + ", nowaitFallbacks " + nowaitFallbacks + ", blockingSubmitted "
+                + ", shortWrites " + shortWrites + ", cachedReads " + cachedReads + ", nowaitFallbacks " + nowaitFallbacks + ", blockingSubmitted "
                 + blockingSubmitted + ")";
     }
 }

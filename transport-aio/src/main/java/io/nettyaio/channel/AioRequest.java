@@ -6,6 +6,7 @@ import io.netty.util.Recycler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import io.netty.util.concurrent.Promise;
+import io.nettyaio.linux.Errno;
 import io.nettyaio.linux.IocbArray;
 import io.nettyaio.linux.IovecArray;
 import io.nettyaio.linux.NativeIoException;
@@ -252,6 +253,28 @@ final class AioRequest implements Runnable, FutureListener<Object> {
                 // the loop is gone; its shutdown failed and released every waiting request
             }
         }
+    }
+
+    /** A buffered READ or READ_FULLY into one addressable buffer: the cached-read fast path can serve it. */
+    boolean isCachedReadCandidate() {
+        return (kind == READ || kind == READ_FULLY) && !channel.isDirect() && bufs == null
+                && !(buf instanceof CompositeByteBuf) && buf.hasMemoryAddress();
+    }
+
+    /** Where the rest of a single-buffer read goes. */
+    long targetAddress() {
+        return buf.memoryAddress() + buf.writerIndex() + done;
+    }
+
+    /**
+     * @return whether a RWF_NOWAIT read result settles the request: the whole rest, end of file (0), or an error
+     *         other than EAGAIN/EOPNOTSUPP
+     */
+    boolean nowaitSatisfied(long res) {
+        if (res == -Errno.EAGAIN || res == -Errno.EOPNOTSUPP) {
+            return false;
+        }
+        return res <= 0 || res == length - done;
     }
 
     boolean isRead() {

@@ -1,7 +1,9 @@
 package io.nettyaio.channel;
 
 import io.netty.buffer.ByteBuf;
+import io.nettyaio.linux.AioAbi;
 import io.nettyaio.linux.DioAlignment;
+import io.nettyaio.linux.IovecArray;
 import io.nettyaio.linux.NativeFile;
 
 import java.io.IOException;
@@ -12,6 +14,12 @@ final class NativeFileIo implements FileIo {
 
     NativeFileIo(NativeFile file) {
         this.file = file;
+    }
+
+    /** preadv2 with RWF_NOWAIT into one segment; see {@link NativeFile#preadv2}. */
+    long readCached(IovecArray iov, long address, long length, long position) throws IOException {
+        iov.set(0, address, length);
+        return file.preadv2(iov, 1, position, AioAbi.RWF_NOWAIT);
     }
 
     DioAlignment dioAlignment() throws IOException {

@@ -53,14 +53,14 @@ class AioEventLoopChannelTest extends AioFileChannelContractTest {
         Files.write(file, random(256 * BLOCK, 20));
         AioEventLoop loop = group.next();
         long completedBefore = loop.metrics().completed();
-        try (AioFileChannel ch = open(file, READ)) {
+        try (AioFileChannel ch = open(file, READ, AioOpenOption.DIRECT)) { // O_DIRECT: always the AIO path
             int n = 10_000;
             CountDownLatch done = new CountDownLatch(n);
             AtomicInteger ok = new AtomicInteger();
             for (int i = 0; i < n; i++) {
-                ByteBuf dst = Unpooled.directBuffer(512);
+                ByteBuf dst = AioBuffers.directBuffer(ch, ch.offsetAlignment());
                 ch.read(dst, (long) (i % 256) * BLOCK).addListener(f -> {
-                    if (f.isSuccess() && (Integer) f.getNow() == 512) {
+                    if (f.isSuccess() && (Integer) f.getNow() == ch.offsetAlignment()) {
                         ok.incrementAndGet();
                     }
                     dst.release();
@@ -81,7 +81,7 @@ class AioEventLoopChannelTest extends AioFileChannelContractTest {
     void shouldSubmitABatchOfThirtyTwoWithOneSystemCall() throws Exception {
         Files.write(file, random(32 * BLOCK, 21));
         AioEventLoop loop = group.next();
-        try (AioFileChannel ch = open(file, READ)) {
+        try (AioFileChannel ch = open(file, READ, AioOpenOption.DIRECT)) { // O_DIRECT: always the AIO path
             int rounds = 50;
             long callsBefore = loop.metrics().submitCalls();
             long submittedBefore = loop.metrics().submitted();
@@ -92,7 +92,7 @@ class AioEventLoopChannelTest extends AioFileChannelContractTest {
                 loop.execute(() -> {
                     // 32 requests made in one loop turn
                     for (int i = 0; i < 32; i++) {
-                        ByteBuf dst = Unpooled.directBuffer(BLOCK);
+                        ByteBuf dst = AioBuffers.directBuffer(ch, BLOCK);
                         bufs.add(dst);
                         ch.read(dst, (long) i * BLOCK).addListener(f -> done.countDown());
                     }
@@ -117,7 +117,7 @@ class AioEventLoopChannelTest extends AioFileChannelContractTest {
     void shouldCancelRequestsStillWaitingForASlot() throws Exception {
         Files.write(file, random(64 * BLOCK, 22));
         AioEventLoop loop = group.next();
-        try (AioFileChannel ch = open(file, READ)) {
+        try (AioFileChannel ch = open(file, READ, AioOpenOption.DIRECT)) { // O_DIRECT: always the AIO path
             int n = 200;
             List<Future<Integer>> futures = new ArrayList<>();
             List<ByteBuf> bufs = new ArrayList<>();
@@ -125,7 +125,7 @@ class AioEventLoopChannelTest extends AioFileChannelContractTest {
             loop.execute(() -> {
                 // All made in one turn: 32 get slots, the rest wait; cancel is only possible for those
                 for (int i = 0; i < n; i++) {
-                    ByteBuf dst = Unpooled.directBuffer(BLOCK);
+                    ByteBuf dst = AioBuffers.directBuffer(ch, BLOCK);
                     bufs.add(dst);
                     futures.add(ch.read(dst, (long) (i % 64) * BLOCK));
                 }

@@ -178,11 +178,13 @@ class NeverBlockLoopTest {
         AioFileChannel ch = open(path, READ);
 
         long before = metrics().nowaitFallbacks();
+        long cachedBefore = metrics().cachedReads();
         ByteBuf hit = Unpooled.directBuffer(MIB);
         assertEquals(MIB, ch.read(hit, MIB).get(30, TimeUnit.SECONDS));
         assertArrayEquals(Arrays.copyOfRange(expected, MIB, 2 * MIB), ByteBufUtil.getBytes(hit));
         hit.release();
-        assertEquals(before, metrics().nowaitFallbacks(), "a page-cache hit completes on the AIO path");
+        assertEquals(before, metrics().nowaitFallbacks(), "a page-cache hit never goes to the blocking executor");
+        assertEquals(cachedBefore + 1, metrics().cachedReads(), "a hit is served by preadv2(RWF_NOWAIT) on the loop");
 
         evict(path);
         ByteBuf miss = Unpooled.directBuffer(MIB);
