@@ -55,8 +55,10 @@ public final class AioBuffers {
         }
         int extra = alignment - 1;
         ByteBuf whole = PooledByteBufAllocator.DEFAULT.directBuffer(capacity + extra, capacity + extra);
-        int misalignment = (int) (whole.memoryAddress() & (alignment - 1));
-        int offset = misalignment == 0 ? 0 : alignment - misalignment;
+        // Without a visible address (no Unsafe and no Java 25 cleaner path), the NIO view still knows its alignment
+        long misalignment = whole.hasMemoryAddress() ? whole.memoryAddress() & (alignment - 1)
+                : whole.nioBuffer(0, whole.capacity()).alignmentOffset(0, alignment);
+        int offset = (int) ((alignment - misalignment) & (alignment - 1));
         return whole.slice(offset, capacity).clear();
     }
 

@@ -87,7 +87,6 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
     private boolean closing;
     /** The loop is shutting down: new requests are refused, started ones finish. */
     private boolean stopped;
-    private boolean closed;
 
     /**
      * @param loop the executor whose thread runs this engine
@@ -542,7 +541,6 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             drainBlockingDone();
         }
-        closed = true;
         if (context != null) {
             try {
                 context.close();
@@ -568,10 +566,6 @@ final class AioEngine implements CompletionHandler, SubmitErrorHandler {
                 iov.free();
             }
         }
-    }
-
-    boolean isClosed() {
-        return closed;
     }
 
     /** Boxes a result, reusing the Integer of a recent equal result: steady workloads box without allocating. */

@@ -3,6 +3,7 @@ package io.nettyaio.examples.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.nettyaio.channel.Aio;
+import io.nettyaio.channel.AioBuffers;
 import io.nettyaio.channel.AioCompletionHandler;
 import io.nettyaio.channel.AioEventLoopGroup;
 import io.nettyaio.channel.AioFileChannel;
@@ -73,7 +74,7 @@ final class AioEngine implements Engine {
                     lane++ * (options.size() / options.bs() / options.loops()));
             Slot[] slots = new Slot[options.iodepth()];
             for (int i = 0; i < slots.length; i++) {
-                ByteBuf buf = AlignedBuffers.allocate(options.bs(), Math.max(align, 1));
+                ByteBuf buf = randomBytes(AioBuffers.directBuffer(options.bs(), Math.max(align, 1)));
                 buffers.add(buf);
                 slots[i] = new Slot(channel, buf, options.pattern().isRead(), offsets, recorder, flight);
             }
@@ -87,6 +88,13 @@ final class AioEngine implements Engine {
             probe.start(executor);
             executor.execute(new IssueAll(lanes.get(i)));
         }
+    }
+
+    /** Fills a buffer with random bytes, so that written data neither compresses nor dedupes (fio does the same). */
+    private static ByteBuf randomBytes(ByteBuf buf) {
+        byte[] random = new byte[buf.capacity()];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(random);
+        return buf.setBytes(0, random).clear();
     }
 
     /**

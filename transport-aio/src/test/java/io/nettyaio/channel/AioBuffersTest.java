@@ -1,22 +1,27 @@
-package io.nettyaio.examples.bench;
+package io.nettyaio.channel;
 
 import io.netty.buffer.ByteBuf;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class AlignedBuffersTest {
+class AioBuffersTest {
+
+    @AfterEach
+    void noLeak() {
+        LeakRecorder.assertNoLeaks();
+    }
 
     @Test
     void shouldAlignTheAddressAndFreeEverythingOnRelease() {
         for (int align : new int[] {1, 512, 4096}) {
-            ByteBuf buf = AlignedBuffers.allocate(8192, align);
+            ByteBuf buf = AioBuffers.directBuffer(8192, align);
             try {
                 assertTrue(buf.isDirect());
                 assertEquals(8192, buf.capacity());
-                assertEquals(8192, buf.maxCapacity());
                 assertEquals(0, buf.writerIndex());
                 long misalignment = buf.hasMemoryAddress() ? buf.memoryAddress() % align
                         : buf.nioBuffer(0, buf.capacity()).alignmentOffset(0, align);
@@ -29,7 +34,10 @@ class AlignedBuffersTest {
     }
 
     @Test
-    void shouldRefuseAnAlignmentThatIsNotAPowerOfTwo() {
-        assertThrows(IllegalArgumentException.class, () -> AlignedBuffers.allocate(4096, 3000));
+    void shouldRefuseBadArgumentsNamingTheValueAndTheRequirement() {
+        assertEquals("alignment: 3000 (expected: a power of two from 1 to 4096)", assertThrows(
+                IllegalArgumentException.class, () -> AioBuffers.directBuffer(4096, 3000)).getMessage());
+        assertEquals("capacity: -1 (expected: >= 0)", assertThrows(
+                IllegalArgumentException.class, () -> AioBuffers.directBuffer(-1, 512)).getMessage());
     }
 }
