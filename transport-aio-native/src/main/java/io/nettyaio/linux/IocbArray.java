@@ -203,7 +203,7 @@ public final class IocbArray {
     }
 
     /**
-     * Sets the offset of a prepared slot (used to resubmit the remainder of a short transfer).
+     * Sets the file position of a prepared slot.
      *
      * @param slot the slot to fill
      * @param offset the file position

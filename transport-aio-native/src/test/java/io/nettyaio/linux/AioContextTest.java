@@ -344,9 +344,8 @@ class AioContextTest extends NativeTestSupport {
                 SubmitErrorHandler record = (iocb, e) -> submitErrors.add(iocbs.slotOf(iocb) + ":" + e.errnoName()
                         + ":" + e.operation());
                 // submit-time errors
-                NativeFile closed = NativeFile.open(path.toString(), OpenFlags.RDONLY, 0);
-                int closedFd = closed.fd();
-                closed.close();
+                // a descriptor no process has open (a closed one's number may be reused by another thread at once)
+                int closedFd = 999_999;
                 iocbs.preparePread(0, closedFd, mem.address(), BLOCK, 0);
                 iocbs.preparePwrite(1, ro.fd(), mem.address(), BLOCK, 0);
                 queue.add(iocbs.address(0));

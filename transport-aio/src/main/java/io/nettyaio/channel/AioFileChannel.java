@@ -1,18 +1,12 @@
 package io.nettyaio.channel;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.internal.ObjectUtil;
-import io.netty.util.internal.SystemPropertyUtil;
-import io.nettyaio.linux.AioAbi;
-import io.nettyaio.linux.DioAlignment;
-import io.nettyaio.linux.NativeFile;
 import io.nettyaio.linux.NativeIoException;
-import io.nettyaio.linux.OpenFlags;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -20,10 +14,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A file open for asynchronous positional reads and writes on Linux AIO, taking Netty {@link ByteBuf}s and
@@ -76,48 +66,16 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 public final class AioFileChannel implements AutoCloseable {
     /** System property: the alignment assumed for DIRECT files whose filesystem reports none (default 4096). */
-    public static final String DIRECT_ALIGNMENT_PROP_NAME = "io.nettyaio.directAlignment";
-    private static final int DEFAULT_DIRECT_ALIGNMENT =
-            SystemPropertyUtil.getInt(DIRECT_ALIGNMENT_PROP_NAME, AioBuffers.PAGE_ALIGNMENT);
+    public static final String DIRECT_ALIGNMENT_PROP_NAME = FileState.DIRECT_ALIGNMENT_PROP_NAME;
 
-    private static final int OPEN = 0;
-    private static final int CLOSING = 1;
-    private static final int CLOSED = 2;
-    private static final AtomicIntegerFieldUpdater<AioFileChannel> STATE =
-            AtomicIntegerFieldUpdater.newUpdater(AioFileChannel.class, "state");
-
-    private final Path path;
-    private final FileIo fileIo;
-    private final CompletionDriver driver;
+    private final FileState file;
+    private final LoopDriver driver;
     private final EventExecutor executor;
-    private final boolean readable;
-    private final boolean writable;
-    private final boolean direct;
-    private final int memoryAlignment;
-    private final int offsetAlignment;
-    private final Promise<Void> closePromise;
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private volatile int state;
-    /** Requests accepted by the engine and not finished. Loop thread only. */
-    private int pending;
-    /** closeAsync's task ran on the loop: close the file when {@link #pending} reaches 0. Loop thread only. */
-    private boolean closeRequested;
-    /** The file refused RWF_NOWAIT for reads / writes: send them straight to a blocking thread. Loop thread only. */
-    private boolean nowaitReadsUnsupported;
-    private boolean nowaitWritesUnsupported;
 
-    private AioFileChannel(Path path, FileIo fileIo, CompletionDriver driver, EventExecutor executor, boolean readable,
-                           boolean writable, boolean direct, int memoryAlignment, int offsetAlignment) {
-        this.path = path;
-        this.fileIo = fileIo;
-        this.driver = driver;
+    private AioFileChannel(FileState file, EventExecutor executor) {
+        this.file = file;
+        this.driver = file.driver();
         this.executor = executor;
-        this.readable = readable;
-        this.writable = writable;
-        this.direct = direct;
-        this.memoryAlignment = memoryAlignment;
-        this.offsetAlignment = offsetAlignment;
-        this.closePromise = executor.newPromise();
     }
 
     /**
@@ -137,8 +95,9 @@ public final class AioFileChannel implements AutoCloseable {
 
     /**
      * Opens a file with completions driven by {@code executor}. An {@link AioEventLoop} runs the completions and the
-     * listeners on its own thread. With any other executor, completions are reaped by the default group and
-     * promises are created on (so listeners run on) {@code executor}.
+     * listeners on its own thread; so does a Netty 4.2 epoll {@code IoEventLoop} (an eventfd registered on it). With
+     * any other executor, completions are reaped by the default group and promises are created on (so listeners
+     * run on) {@code executor}.
      *
      * @param path the file
      * @param executor the loop or executor listeners run on
@@ -151,85 +110,34 @@ public final class AioFileChannel implements AutoCloseable {
         ObjectUtil.checkNotNull(path, "path");
         ObjectUtil.checkNotNull(executor, "executor");
         ObjectUtil.checkNotNull(options, "options");
-        boolean read = false;
-        boolean write = false;
-        int flags = 0;
-        boolean direct = false;
-        for (int i = 0; i < options.length; i++) {
-            OpenOption o = options[i];
-            if (o == null) {
-                throw new NullPointerException("options[" + i + "]");
-            }
-            if (o == StandardOpenOption.READ) {
-                read = true;
-            } else if (o == StandardOpenOption.WRITE) {
-                write = true;
-            } else if (o == StandardOpenOption.CREATE) {
-                flags |= OpenFlags.CREAT;
-            } else if (o == StandardOpenOption.CREATE_NEW) {
-                flags |= OpenFlags.CREAT | OpenFlags.EXCL;
-            } else if (o == StandardOpenOption.TRUNCATE_EXISTING) {
-                flags |= OpenFlags.TRUNC;
-            } else if (o == StandardOpenOption.DSYNC || o == AioOpenOption.DSYNC || o == StandardOpenOption.SYNC) {
-                flags |= OpenFlags.DSYNC;
-            } else if (o == AioOpenOption.DIRECT) {
-                flags |= OpenFlags.DIRECT;
-                direct = true;
-            } else if (o == AioOpenOption.NOATIME) {
-                flags |= OpenFlags.NOATIME;
-            } else {
-                throw new IllegalArgumentException("options[" + i + "]: " + o + " (expected: READ, WRITE, CREATE, "
-                        + "CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC, DIRECT or NOATIME)");
-            }
-        }
-        if (!read && !write) {
-            read = true;
-        }
-        if (!write && (flags & (OpenFlags.CREAT | OpenFlags.TRUNC)) != 0) {
-            throw new IllegalArgumentException("options: " + Arrays.toString(options)
-                    + " (expected: WRITE with CREATE, CREATE_NEW or TRUNCATE_EXISTING)");
-        }
-        flags |= read && write ? OpenFlags.RDWR : write ? OpenFlags.WRONLY : OpenFlags.RDONLY;
-
-        CompletionDriver driver = CompletionDrivers.forExecutor(executor);
-        FileIo io = Aio.isAvailable() ? new NativeFileIo(NativeFile.open(path.toString(), flags, 0644))
-                : JdkFiles.open(path, read, write, direct, flags);
+        OpenOptions parsed = OpenOptions.parse(options);
+        LoopDriver driver = LoopDrivers.forExecutor(executor);
+        FileIo io = driver.engine().openFile(path, parsed);
+        boolean success = false;
         try {
             if (io.isDirectory()) {
                 throw new FileSystemException(path.toString(), null, "is a directory (expected: a regular file)");
             }
-            int memoryAlignment = 1;
-            int offsetAlignment = 1;
-            if (direct) {
-                int[] alignment = directAlignment(path, io);
-                memoryAlignment = alignment[0];
-                offsetAlignment = alignment[1];
+            int[] alignment = {1, 1};
+            if (parsed.direct) {
+                alignment = io.directAlignment();
+                if (alignment == null) {
+                    alignment = new int[]{FileState.DEFAULT_DIRECT_ALIGNMENT, FileState.DEFAULT_DIRECT_ALIGNMENT};
+                }
             }
-            AioFileChannel channel = new AioFileChannel(path, io, driver, executor, read, write, direct,
-                    memoryAlignment, offsetAlignment);
-            driver.channels().add(channel);
+            FileState file = new FileState(path, io, driver, executor, parsed, alignment[0], alignment[1]);
+            driver.files().add(file);
             if (driver.isShuttingDown()) {
-                driver.channels().remove(channel);
+                driver.files().remove(file);
                 throw new ClosedChannelException();
             }
-            return channel;
-        } catch (Throwable t) {
-            io.close();
-            throw t;
-        }
-    }
-
-    /** Memory and offset alignment for DIRECT: statx where the kernel reports it, else a safe default. */
-    private static int[] directAlignment(Path path, FileIo io) throws IOException {
-        if (io instanceof NativeFileIo) {
-            DioAlignment alignment = ((NativeFileIo) io).dioAlignment();
-            if (alignment.isReported()) {
-                return new int[]{alignment.memoryAlignment(), alignment.offsetAlignment()};
+            success = true;
+            return new AioFileChannel(file, executor);
+        } finally {
+            if (!success) {
+                io.close();
             }
-            return new int[]{DEFAULT_DIRECT_ALIGNMENT, DEFAULT_DIRECT_ALIGNMENT};
         }
-        int block = (int) Math.max(1, java.nio.file.Files.getFileStore(path).getBlockSize());
-        return new int[]{Math.max(block, DEFAULT_DIRECT_ALIGNMENT), Math.max(block, DEFAULT_DIRECT_ALIGNMENT)};
     }
 
     /** @return the executor listeners of the promise-less overloads run on */
@@ -242,7 +150,7 @@ public final class AioFileChannel implements AutoCloseable {
      *         channel was opened with
      */
     public EventExecutor completionLoop() {
-        return driver.executor();
+        return driver.loop();
     }
 
     /** @return the counters of the engine that runs this file's requests (shared by the files of its loop) */
@@ -250,19 +158,27 @@ public final class AioFileChannel implements AutoCloseable {
         return driver.engine().metrics();
     }
 
+    /**
+     * @return the engine this file's requests run on: {@code "linux-aio"}, or {@code "blocking"} where Linux AIO is
+     *         unavailable (see {@link Aio#unavailabilityCause()})
+     */
+    public String engine() {
+        return driver.engine().name();
+    }
+
     /** @return the path the channel was opened with */
     public Path path() {
-        return path;
+        return file.path();
     }
 
     /** @return whether the channel accepts requests (false once {@link #closeAsync()} was called) */
     public boolean isOpen() {
-        return state == OPEN;
+        return file.isOpen();
     }
 
     /** @return whether the file was opened with {@link AioOpenOption#DIRECT} */
     public boolean isDirect() {
-        return direct;
+        return file.isDirect();
     }
 
     /**
@@ -270,17 +186,17 @@ public final class AioFileChannel implements AutoCloseable {
      *         {@link #memoryAlignment()} and {@link #offsetAlignment()}; 1 when not DIRECT
      */
     public int alignment() {
-        return Math.max(memoryAlignment, offsetAlignment);
+        return Math.max(file.memoryAlignment(), file.offsetAlignment());
     }
 
     /** @return the alignment required of buffer memory addresses; 1 when not DIRECT */
     public int memoryAlignment() {
-        return memoryAlignment;
+        return file.memoryAlignment();
     }
 
     /** @return the alignment required of file positions and lengths; 1 when not DIRECT */
     public int offsetAlignment() {
-        return offsetAlignment;
+        return file.offsetAlignment();
     }
 
     /**
@@ -291,10 +207,10 @@ public final class AioFileChannel implements AutoCloseable {
      * @throws NativeIoException when statx fails
      */
     public long size() throws IOException {
-        if (state != OPEN) {
+        if (!file.isOpen()) {
             throw new ClosedChannelException();
         }
-        return fileIo.size();
+        return file.io().size();
     }
 
     /**
@@ -319,7 +235,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return {@code promise}
      */
     public Future<Integer> read(ByteBuf dst, long position, Promise<Integer> promise) {
-        return single(AioRequest.READ, dst, position, promise);
+        return submit(IoRequest.READ, dst, null, position, promise);
     }
 
     /**
@@ -343,7 +259,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return {@code promise}
      */
     public Future<Integer> readFully(ByteBuf dst, long position, Promise<Integer> promise) {
-        return single(AioRequest.READ_FULLY, dst, position, promise);
+        return submit(IoRequest.READ_FULLY, dst, null, position, promise);
     }
 
     /**
@@ -367,7 +283,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return {@code promise}
      */
     public Future<Integer> write(ByteBuf src, long position, Promise<Integer> promise) {
-        return single(AioRequest.WRITE, src, position, promise);
+        return submit(IoRequest.WRITE, src, null, position, promise);
     }
 
     /**
@@ -386,7 +302,7 @@ public final class AioFileChannel implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <A> void read(ByteBuf dst, long position, A attachment, AioCompletionHandler<? super A> handler) {
         ObjectUtil.checkNotNull(handler, "handler");
-        submitSingle(AioRequest.READ, dst, position, null, (AioCompletionHandler<Object>) handler, attachment);
+        submit(IoRequest.READ, dst, null, position, null, (AioCompletionHandler<Object>) handler, attachment);
     }
 
     /**
@@ -404,7 +320,7 @@ public final class AioFileChannel implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <A> void write(ByteBuf src, long position, A attachment, AioCompletionHandler<? super A> handler) {
         ObjectUtil.checkNotNull(handler, "handler");
-        submitSingle(AioRequest.WRITE, src, position, null, (AioCompletionHandler<Object>) handler, attachment);
+        submit(IoRequest.WRITE, src, null, position, null, (AioCompletionHandler<Object>) handler, attachment);
     }
 
     /**
@@ -416,7 +332,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future, whose listeners run on {@link #executor()}
      */
     public Future<Long> read(ByteBuf[] dsts, long position) {
-        return vectored(AioRequest.READV, dsts, position, executor.newPromise());
+        return submit(IoRequest.READV, null, dsts, position, executor.newPromise());
     }
 
     /**
@@ -428,7 +344,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future, whose listeners run on {@link #executor()}
      */
     public Future<Long> write(ByteBuf[] srcs, long position) {
-        return vectored(AioRequest.WRITEV, srcs, position, executor.newPromise());
+        return submit(IoRequest.WRITEV, null, srcs, position, executor.newPromise());
     }
 
     /**
@@ -438,7 +354,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future; it fails with {@link NativeIoException} (e.g. EIO) when the data may be lost
      */
     public Future<Void> fsync() {
-        return sync(AioRequest.FSYNC);
+        return dataless(IoRequest.FSYNC, 0, 0, executor.newPromise());
     }
 
     /**
@@ -448,7 +364,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future
      */
     public Future<Void> fdatasync() {
-        return sync(AioRequest.FDATASYNC);
+        return dataless(IoRequest.FDATASYNC, 0, 0, executor.newPromise());
     }
 
     /**
@@ -461,9 +377,9 @@ public final class AioFileChannel implements AutoCloseable {
     public Future<Void> truncate(long size) {
         Promise<Void> promise = executor.newPromise();
         if (size < 0) {
-            return promise.setFailure(new IllegalArgumentException("size: " + size + " (expected: >= 0)"));
+            return promise.setFailure(RequestChecks.position("size", size));
         }
-        return metadata(AioRequest.TRUNCATE, size, 0, promise);
+        return dataless(IoRequest.TRUNCATE, size, 0, promise);
     }
 
     /**
@@ -478,296 +394,138 @@ public final class AioFileChannel implements AutoCloseable {
     public Future<Void> allocate(long position, long length) {
         Promise<Void> promise = executor.newPromise();
         if (position < 0) {
-            return promise.setFailure(new IllegalArgumentException("position: " + position + " (expected: >= 0)"));
+            return promise.setFailure(RequestChecks.position("position", position));
         }
         if (length <= 0) {
             return promise.setFailure(new IllegalArgumentException("length: " + length + " (expected: > 0)"));
         }
-        if (position > Long.MAX_VALUE - length) {
-            return promise.setFailure(new IllegalArgumentException("position + length: " + position + " + "
-                    + length + " (expected: <= " + Long.MAX_VALUE + ")"));
+        Throwable invalid = RequestChecks.range(position, length);
+        if (invalid != null) {
+            return promise.setFailure(invalid);
         }
-        return metadata(AioRequest.ALLOCATE, position, length, promise);
+        return dataless(IoRequest.ALLOCATE, position, length, promise);
     }
 
-    private Future<Void> metadata(byte kind, long position, long length, Promise<Void> promise) {
-        if (state != OPEN) {
-            return promise.setFailure(new ClosedChannelException());
-        }
-        if (!writable) {
-            return promise.setFailure(ChannelModeException.notWritable(path));
-        }
-        dispatch(AioRequest.newRequest(this, kind, null, null, position, length, promise));
-        return promise;
-    }
-
-    private Future<Integer> single(byte kind, ByteBuf buf, long position, Promise<Integer> promise) {
+    private <T> Future<T> submit(byte kind, ByteBuf buf, ByteBuf[] bufs, long position, Promise<T> promise) {
         if (promise == null) {
             return executor.newFailedFuture(new NullPointerException("promise"));
         }
-        submitSingle(kind, buf, position, promise, null, null);
+        submit(kind, buf, bufs, position, promise, null, null);
         return promise;
     }
 
     /**
-     * Validates, retains and dispatches a single-buffer request that completes either {@code promise} or
+     * Checks, retains and hands to the driver a request that moves data, completing either {@code promise} or
      * {@code handler} (exactly one is non-null). Never throws: every problem completes the one or the other.
      */
-    private void submitSingle(byte kind, ByteBuf buf, long position, Promise<Integer> promise,
-                              AioCompletionHandler<Object> handler, Object attachment) {
-        boolean read = kind != AioRequest.WRITE;
-        String name = read ? "dst" : "src";
-        if (buf == null) {
-            finishEarly(promise, handler, attachment, new NullPointerException(name), 0);
+    private void submit(byte kind, ByteBuf buf, ByteBuf[] array, long position, Promise<?> promise,
+                        AioCompletionHandler<Object> handler, Object attachment) {
+        boolean read = kind == IoRequest.READ || kind == IoRequest.READ_FULLY || kind == IoRequest.READV;
+        boolean vectored = kind == IoRequest.READV || kind == IoRequest.WRITEV;
+        String name = (read ? "dst" : "src") + (vectored ? "s" : "");
+        Object zero = vectored ? (Object) 0L : (Object) 0;
+        if (vectored && array == null) {
+            finishEarly(promise, handler, attachment, new NullPointerException(name), zero);
             return;
         }
-        Throwable invalid = checkChannel(read);
+        ByteBuf[] bufs = array == null ? null : array.clone(); // the caller may reuse its array meanwhile
+        Throwable invalid = RequestChecks.buffers(name, buf, bufs, read);
         if (invalid == null) {
-            invalid = checkPosition(position);
+            invalid = RequestChecks.channel(file, read, !read);
         }
-        if (invalid == null && read && buf.isReadOnly()) {
-            invalid = new IllegalArgumentException(name + ": read-only buffer " + buf + " (expected: a writable buffer)");
+        if (invalid == null) {
+            invalid = RequestChecks.position("position", position);
         }
         if (invalid != null) {
-            finishEarly(promise, handler, attachment, invalid, 0);
+            finishEarly(promise, handler, attachment, invalid, zero);
             return;
-        }
-        try {
-            buf.retain();
-        } catch (IllegalReferenceCountException e) {
-            finishEarly(promise, handler, attachment,
-                    new IllegalArgumentException(name + ": released buffer (refCnt 0)", e), 0);
-            return;
-        }
-        try {
-            int length = read ? buf.writableBytes() : buf.readableBytes();
-            if (length == 0) {
-                buf.release();
-                finishEarly(promise, handler, attachment, null, 0);
-                return;
-            }
-            invalid = checkRange(position, length);
-            boolean composite = buf instanceof CompositeByteBuf;
-            if (invalid == null && composite) {
-                invalid = checkSegmentCount(name, buf, null, read);
-            }
-            if (invalid == null && direct) {
-                invalid = composite ? checkDirectSegments(name, buf, null, read, position)
-                        : checkDirect(name, buf, read, position, length);
-            }
-            if (invalid != null) {
-                buf.release();
-                finishEarly(promise, handler, attachment, invalid, 0);
-                return;
-            }
-            dispatch(handler == null ? AioRequest.newRequest(this, kind, buf, null, position, length, promise)
-                    : AioRequest.newRequest(this, kind, buf, position, length, attachment, handler));
-        } catch (Throwable t) {
-            buf.release(); // nothing was dispatched: the reference taken above is ours to give back
-            finishEarly(promise, handler, attachment, t, 0);
-        }
-    }
-
-    /** Completes a request that never reached the engine: a failure when {@code cause} is set, else {@code n}. */
-    private static void finishEarly(Promise<Integer> promise, AioCompletionHandler<Object> handler, Object attachment,
-                                    Throwable cause, int n) {
-        if (handler == null) {
-            if (cause != null) {
-                promise.tryFailure(cause);
-            } else {
-                promise.trySuccess(n);
-            }
-        } else if (cause != null) {
-            HandlerErrors.failed(handler, cause, attachment);
-        } else {
-            try {
-                handler.completed(n, attachment);
-            } catch (Throwable t) {
-                HandlerErrors.log(handler, t);
-            }
-        }
-    }
-
-    private Future<Long> vectored(byte kind, ByteBuf[] array, long position, Promise<Long> promise) {
-        boolean read = kind == AioRequest.READV;
-        String name = read ? "dsts" : "srcs";
-        if (array == null) {
-            return promise.setFailure(new NullPointerException(name));
-        }
-        ByteBuf[] bufs = array.clone();
-        for (int i = 0; i < bufs.length; i++) {
-            if (bufs[i] == null) {
-                return promise.setFailure(new NullPointerException(name + "[" + i + "]"));
-            }
-            if (read && bufs[i].isReadOnly()) {
-                return promise.setFailure(new IllegalArgumentException(name + "[" + i + "]: read-only buffer "
-                        + bufs[i] + " (expected: a writable buffer)"));
-            }
-        }
-        Throwable invalid = checkChannel(read);
-        if (invalid == null) {
-            invalid = checkPosition(position);
-        }
-        if (invalid != null) {
-            return promise.setFailure(invalid);
         }
         int retained = 0;
         try {
-            for (; retained < bufs.length; retained++) {
-                bufs[retained].retain();
-            }
-        } catch (IllegalReferenceCountException e) {
-            releaseAll(bufs, retained);
-            return promise.setFailure(new IllegalArgumentException(name + "[" + retained
-                    + "]: released buffer (refCnt 0)", e));
-        }
-        try {
-            long length = 0;
-            for (ByteBuf b : bufs) {
-                length += read ? b.writableBytes() : b.readableBytes();
-            }
+            retained = retain(name, buf, bufs);
+            long length = RequestChecks.length(buf, bufs, read);
             if (length == 0) {
-                releaseAll(bufs, bufs.length);
-                return promise.setSuccess(0L);
+                release(buf, bufs, retained);
+                finishEarly(promise, handler, attachment, null, zero);
+                return;
             }
-            invalid = checkRange(position, length);
+            invalid = RequestChecks.range(position, length);
             if (invalid == null) {
-                invalid = checkSegmentCount(name, null, bufs, read);
+                invalid = RequestChecks.vectored(name, buf, bufs, read, length);
             }
-            if (invalid == null && length > Integer.MAX_VALUE && !BufferSegments.allAddressable(bufs)) {
-                invalid = new IllegalArgumentException(name + ": " + length + " bytes in buffers without a memory "
-                        + "address (expected: at most " + Integer.MAX_VALUE + " when bounced)");
-            }
-            if (invalid == null && direct) {
-                invalid = checkDirectSegments(name, null, bufs, read, position);
+            if (invalid == null && file.isDirect()) {
+                invalid = RequestChecks.direct(name, file, buf, bufs, read, position, length);
             }
             if (invalid != null) {
-                releaseAll(bufs, bufs.length);
-                return promise.setFailure(invalid);
+                release(buf, bufs, retained);
+                finishEarly(promise, handler, attachment, invalid, zero);
+                return;
             }
-            dispatch(AioRequest.newRequest(this, kind, null, bufs, position, length, promise));
+            driver.submit(handler == null ? IoRequest.newRequest(file, kind, buf, bufs, position, length, promise)
+                    : IoRequest.newRequest(file, kind, buf, position, length, attachment, handler));
         } catch (Throwable t) {
-            releaseAll(bufs, bufs.length);
-            promise.tryFailure(t);
+            release(buf, bufs, retained); // nothing was handed over: the references taken above are ours to return
+            finishEarly(promise, handler, attachment, t, zero);
         }
-        return promise;
     }
 
-    private Future<Void> sync(byte kind) {
-        Promise<Void> promise = executor.newPromise();
-        if (state != OPEN) {
-            return promise.setFailure(new ClosedChannelException());
+    /** Retains every buffer; on a released one, gives back what it took and throws a named error. */
+    private static int retain(String name, ByteBuf buf, ByteBuf[] bufs) {
+        if (bufs == null) {
+            try {
+                buf.retain();
+            } catch (IllegalReferenceCountException e) {
+                throw new IllegalArgumentException(name + ": released buffer (refCnt 0)", e);
+            }
+            return 1;
         }
-        dispatch(AioRequest.newRequest(this, kind, null, null, 0, 0, promise));
-        return promise;
+        for (int i = 0; i < bufs.length; i++) {
+            try {
+                bufs[i].retain();
+            } catch (IllegalReferenceCountException e) {
+                release(null, bufs, i);
+                throw new IllegalArgumentException(name + "[" + i + "]: released buffer (refCnt 0)", e);
+            }
+        }
+        return bufs.length;
     }
 
-    private void dispatch(AioRequest request) {
-        EventExecutor loop = driver.executor();
-        if (loop.inEventLoop()) {
-            driver.enqueue(request);
+    private static void release(ByteBuf buf, ByteBuf[] bufs, int retained) {
+        if (bufs == null) {
+            if (retained > 0) {
+                buf.release();
+            }
             return;
         }
-        try {
-            loop.execute(request);
-        } catch (RejectedExecutionException e) {
-            request.fail(closedCause(e));
-        }
-    }
-
-    private static ClosedChannelException closedCause(Throwable cause) {
-        ClosedChannelException closed = new ClosedChannelException();
-        closed.initCause(cause);
-        return closed;
-    }
-
-    private static void releaseAll(ByteBuf[] bufs, int count) {
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < retained; i++) {
             bufs[i].release();
         }
     }
 
-    private Throwable checkChannel(boolean read) {
-        if (state != OPEN) {
-            return new ClosedChannelException();
-        }
-        if (read && !readable) {
-            return ChannelModeException.notReadable(path);
-        }
-        if (!read && !writable) {
-            return ChannelModeException.notWritable(path);
-        }
-        return null;
-    }
-
-    private static Throwable checkPosition(long position) {
-        return position < 0 ? new IllegalArgumentException("position: " + position + " (expected: >= 0)") : null;
-    }
-
-    private static Throwable checkRange(long position, long length) {
-        if (position > Long.MAX_VALUE - length) {
-            return new IllegalArgumentException("position + length: " + position + " + " + length
-                    + " (expected: <= " + Long.MAX_VALUE + ")");
-        }
-        return null;
-    }
-
-    private Throwable checkDirect(String name, ByteBuf buf, boolean read, long position, int length) {
-        if ((position & (offsetAlignment - 1)) != 0) {
-            return misaligned("position", position, offsetAlignment);
-        }
-        if ((length & (offsetAlignment - 1)) != 0) {
-            return misaligned("length", length, offsetAlignment);
-        }
-        if (buf.hasMemoryAddress()) {
-            long address = buf.memoryAddress() + (read ? buf.writerIndex() : buf.readerIndex());
-            if ((address & (memoryAlignment - 1)) != 0) {
-                return new IllegalArgumentException(name + " memory address: 0x" + Long.toHexString(address)
-                        + " (expected: multiple of " + memoryAlignment + " for DIRECT; allocate with AioBuffers)");
+    /** Completes a request that never reached the driver: a failure when {@code cause} is set, else {@code zero}. */
+    private static void finishEarly(Promise<?> promise, AioCompletionHandler<Object> handler, Object attachment,
+                                    Throwable cause, Object zero) {
+        if (handler != null) {
+            if (cause != null) {
+                HandlerCalls.failed(handler, cause, attachment);
+            } else {
+                HandlerCalls.completed(handler, 0, attachment);
             }
+        } else if (cause != null) {
+            promise.tryFailure(cause);
+        } else {
+            ResultBoxes.<Object>cast(promise).trySuccess(zero);
         }
-        return null;
     }
 
-    /** Each segment of a DIRECT vectored request must be aligned in address and length (kernel rule). */
-    private Throwable checkDirectSegments(String name, ByteBuf composite, ByteBuf[] bufs, boolean read,
-                                          long position) {
-        if ((position & (offsetAlignment - 1)) != 0) {
-            return misaligned("position", position, offsetAlignment);
+    private Future<Void> dataless(byte kind, long position, long length, Promise<Void> promise) {
+        Throwable invalid = RequestChecks.channel(file, false, kind == IoRequest.TRUNCATE
+                || kind == IoRequest.ALLOCATE);
+        if (invalid != null) {
+            return promise.setFailure(invalid);
         }
-        boolean bounced = bufs != null ? !BufferSegments.allAddressable(bufs)
-                : !BufferSegments.allAddressable((CompositeByteBuf) composite);
-        Throwable[] error = {null};
-        long[] index = {0};
-        BufferSegments.forEach(composite, bufs, read, (address, length) -> {
-            if (!bounced && (address & (memoryAlignment - 1)) != 0) {
-                error[0] = new IllegalArgumentException(name + " segment " + index[0] + " memory address: 0x"
-                        + Long.toHexString(address) + " (expected: multiple of " + memoryAlignment + " for DIRECT)");
-                return false;
-            }
-            if ((length & (offsetAlignment - 1)) != 0) {
-                error[0] = new IllegalArgumentException(name + " segment " + index[0] + " length: " + length
-                        + " (expected: multiple of " + offsetAlignment + " for DIRECT)");
-                return false;
-            }
-            index[0]++;
-            return true;
-        });
-        return error[0];
-    }
-
-    private static Throwable checkSegmentCount(String name, ByteBuf composite, ByteBuf[] bufs, boolean read) {
-        int count = BufferSegments.count(composite, bufs, read);
-        if (count > AioAbi.MAX_IOV) {
-            return new IllegalArgumentException(name + ": " + count + " segments (expected: at most "
-                    + AioAbi.MAX_IOV + ")");
-        }
-        return null;
-    }
-
-    private static IllegalArgumentException misaligned(String name, long value, int alignment) {
-        return new IllegalArgumentException(name + ": " + value + " (expected: multiple of " + alignment
-                + " for DIRECT)");
+        driver.submit(IoRequest.newRequest(file, kind, null, null, position, length, promise));
+        return promise;
     }
 
     /**
@@ -777,14 +535,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return a future completed once the file is closed
      */
     public Future<Void> closeAsync() {
-        if (STATE.compareAndSet(this, OPEN, CLOSING)) {
-            try {
-                driver.executor().execute(this::closeOnLoop);
-            } catch (RejectedExecutionException e) {
-                finishClose(); // the loop is gone, and with it every request of this file
-            }
-        }
-        return closePromise;
+        return file.closeAsync();
     }
 
     /**
@@ -793,94 +544,14 @@ public final class AioFileChannel implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeAsync();
-        if (!driver.executor().inEventLoop() && !executor.inEventLoop()) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    closed.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void closeOnLoop() {
-        driver.engine().failWaiting(this);
-        closeRequested = true;
-        if (pending == 0) {
-            finishClose();
-        }
-    }
-
-    /** The completion driver terminated: everything of this file there is finished. */
-    void loopTerminated() {
-        state = CLOSING;
-        finishClose();
-    }
-
-    private void finishClose() {
-        if (STATE.getAndSet(this, CLOSED) == CLOSED) {
-            return;
-        }
-        driver.channels().remove(this);
-        try {
-            fileIo.close();
-            closePromise.trySuccess(null);
-        } catch (Throwable t) {
-            closePromise.tryFailure(t);
-        } finally {
-            closed.countDown();
-        }
-    }
-
-    // ---- called by AioEngine and AioRequest on the loop thread ----
-
-    boolean acceptsRequests() {
-        return state == OPEN;
-    }
-
-    void requestStarted() {
-        pending++;
-    }
-
-    void requestFinished() {
-        if (--pending == 0 && closeRequested) {
-            finishClose();
-        }
-    }
-
-    CompletionDriver driver() {
-        return driver;
-    }
-
-    FileIo fileIo() {
-        return fileIo;
-    }
-
-    /** Whether {@code r} must go to a blocking thread because this file refused RWF_NOWAIT for its kind. */
-    boolean mustBlock(AioRequest r) {
-        if (r.isDataless()) {
-            return false;
-        }
-        return r.isRead() ? nowaitReadsUnsupported : nowaitWritesUnsupported;
-    }
-
-    void nowaitUnsupported(boolean read) {
-        if (read) {
-            nowaitReadsUnsupported = true;
-        } else {
-            nowaitWritesUnsupported = true;
+        Future<Void> closed = closeAsync();
+        if (!driver.loop().inEventLoop() && !executor.inEventLoop()) {
+            closed.awaitUninterruptibly();
         }
     }
 
     @Override
     public String toString() {
-        return "AioFileChannel(" + path + (direct ? ", DIRECT" : "") + (isOpen() ? "" : ", closed") + ")";
+        return "AioFileChannel(" + file + ")";
     }
 }

@@ -1,66 +1,148 @@
 package io.nettyaio.channel;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
- * Counters of one completion loop. Written only by the loop thread with plain stores, so reading them from another
- * thread gives a recent, not an exact, picture; no counter allocates or synchronizes.
+ * Counters of one completion loop's engine. Only the loop thread writes them, each with a release store; a reader on
+ * any thread sees every counter as of some recent moment (each one is at most one loop turn old, but two counters
+ * read one after the other are not a consistent snapshot). Updating them allocates nothing and takes no lock.
  */
 public final class AioMetrics {
-    long submitted;
-    long completed;
-    long failed;
-    long submitCalls;
-    long reapCalls;
-    long shortSubmits;
-    long eagainRetries;
-    long shortWrites;
-    long queuedHighWater;
-    long nowaitFallbacks;
-    long submitNanosMax;
-    long cachedReads;
-    long blockingSubmitted;
-    int inFlight;
-    int queued;
+    private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int SUBMITTED = 0;
+    private static final int COMPLETED = 1;
+    private static final int FAILED = 2;
+    private static final int SUBMIT_CALLS = 3;
+    private static final int REAP_CALLS = 4;
+    private static final int SHORT_SUBMITS = 5;
+    private static final int EAGAIN_RETRIES = 6;
+    private static final int SHORT_WRITES = 7;
+    private static final int QUEUED_HIGH_WATER = 8;
+    private static final int NOWAIT_FALLBACKS = 9;
+    private static final int SUBMIT_NANOS_MAX = 10;
+    private static final int CACHED_READS = 11;
+    private static final int BLOCKING_SUBMITTED = 12;
+    private static final int IN_FLIGHT = 13;
+    private static final int QUEUED = 14;
+    private static final int COUNT = 15;
 
-    AioMetrics() { }
+    private final long[] counters = new long[COUNT];
+    private final String engine;
+
+    AioMetrics(String engine) {
+        this.engine = engine;
+    }
+
+    private long get(int counter) {
+        return (long) COUNTERS.getAcquire(counters, counter);
+    }
+
+    /** Loop thread only: a plain read of its own last write, then a release store. */
+    private void add(int counter, long delta) {
+        COUNTERS.setRelease(counters, counter, counters[counter] + delta);
+    }
+
+    private void set(int counter, long value) {
+        COUNTERS.setRelease(counters, counter, value);
+    }
+
+    // ---- updates, loop thread only ----
+
+    void recordSubmit(int n, int calls, int shortSubmits, int eagains, long nanos) {
+        add(SUBMITTED, n);
+        add(SUBMIT_CALLS, calls);
+        add(SHORT_SUBMITS, shortSubmits);
+        add(EAGAIN_RETRIES, eagains);
+        if (nanos > counters[SUBMIT_NANOS_MAX]) {
+            set(SUBMIT_NANOS_MAX, nanos);
+        }
+    }
+
+    void recordCompleted() {
+        add(COMPLETED, 1);
+    }
+
+    void recordFailed() {
+        add(FAILED, 1);
+    }
+
+    void recordReap() {
+        add(REAP_CALLS, 1);
+    }
+
+    void recordShortWrite() {
+        add(SHORT_WRITES, 1);
+    }
+
+    void recordNowaitFallback() {
+        add(NOWAIT_FALLBACKS, 1);
+    }
+
+    void recordCachedRead() {
+        add(CACHED_READS, 1);
+    }
+
+    void recordBlockingSubmitted() {
+        add(BLOCKING_SUBMITTED, 1);
+    }
+
+    void addInFlight(int delta) {
+        add(IN_FLIGHT, delta);
+    }
+
+    void setQueued(int size) {
+        set(QUEUED, size);
+        if (size > counters[QUEUED_HIGH_WATER]) {
+            set(QUEUED_HIGH_WATER, size);
+        }
+    }
+
+    // ---- reads, any thread ----
+
+    /** @return the engine these counters belong to: {@code "linux-aio"} or {@code "blocking"} (the fallback) */
+    public String engine() {
+        return engine;
+    }
 
     /** @return requests handed to the kernel (a continued short write counts again) */
     public long submitted() {
-        return submitted;
+        return get(SUBMITTED);
     }
 
     /** @return requests completed successfully */
     public long completed() {
-        return completed;
+        return get(COMPLETED);
     }
 
     /** @return requests failed (kernel errors, closed channel, cancelled before submission) */
     public long failed() {
-        return failed;
+        return get(FAILED);
     }
 
     /** @return io_submit system calls made */
     public long submitCalls() {
-        return submitCalls;
+        return get(SUBMIT_CALLS);
     }
 
     /** @return reap passes over the completion ring */
     public long reapCalls() {
-        return reapCalls;
+        return get(REAP_CALLS);
     }
 
     /** @return io_submit calls that accepted only part of the batch */
     public long shortSubmits() {
-        return shortSubmits;
+        return get(SHORT_SUBMITS);
     }
 
     /** @return io_submit calls that accepted nothing (EAGAIN) and were retried after completions */
     public long eagainRetries() {
-        return eagainRetries;
+        return get(EAGAIN_RETRIES);
     }
 
     /** @return writes the kernel completed short, whose remainder was submitted again */
     public long shortWrites() {
-        return shortWrites;
+        return get(SHORT_WRITES);
     }
 
     /**
@@ -68,45 +150,46 @@ public final class AioMetrics {
      *         went to the blocking executor
      */
     public long nowaitFallbacks() {
-        return nowaitFallbacks;
+        return get(NOWAIT_FALLBACKS);
     }
 
     /** @return operations handed to the blocking executor (NOWAIT fallbacks, truncate, allocate, fallback engine) */
     public long blockingSubmitted() {
-        return blockingSubmitted;
+        return get(BLOCKING_SUBMITTED);
     }
 
     /** @return buffered reads served from the page cache by a synchronous preadv2(RWF_NOWAIT) on the loop */
     public long cachedReads() {
-        return cachedReads;
+        return get(CACHED_READS);
     }
 
     /** @return the longest time one flush spent inside io_submit, in nanoseconds: the loop could not run then */
     public long submitNanosMax() {
-        return submitNanosMax;
+        return get(SUBMIT_NANOS_MAX);
     }
 
     /** @return requests in the kernel now */
     public int inFlight() {
-        return inFlight;
+        return (int) get(IN_FLIGHT);
     }
 
     /** @return requests waiting for a free slot now (back-pressure) */
     public int queued() {
-        return queued;
+        return (int) get(QUEUED);
     }
 
     /** @return the most requests that ever waited for a slot at once */
     public long queuedHighWater() {
-        return queuedHighWater;
+        return get(QUEUED_HIGH_WATER);
     }
 
     @Override
     public String toString() {
-        return "AioMetrics(submitted " + submitted + ", completed " + completed + ", failed " + failed
-                + ", inFlight " + inFlight + ", queued " + queued + ", submitCalls " + submitCalls
-                + ", reapCalls " + reapCalls + ", shortSubmits " + shortSubmits + ", eagainRetries " + eagainRetries
-                + ", shortWrites " + shortWrites + ", cachedReads " + cachedReads + ", nowaitFallbacks " + nowaitFallbacks + ", blockingSubmitted "
-                + blockingSubmitted + ")";
+        return "AioMetrics(engine " + engine + ", submitted " + submitted() + ", completed " + completed()
+                + ", failed " + failed() + ", inFlight " + inFlight() + ", queued " + queued() + ", submitCalls "
+                + submitCalls() + ", reapCalls " + reapCalls() + ", shortSubmits " + shortSubmits()
+                + ", eagainRetries " + eagainRetries() + ", shortWrites " + shortWrites() + ", cachedReads "
+                + cachedReads() + ", nowaitFallbacks " + nowaitFallbacks() + ", blockingSubmitted "
+                + blockingSubmitted() + ")";
     }
 }

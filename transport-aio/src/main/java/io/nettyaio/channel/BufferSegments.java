@@ -2,74 +2,66 @@ package io.nettyaio.channel;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
-import io.nettyaio.linux.IovecArray;
 
 /**
- * The memory segments of a vectored request, a {@code ByteBuf[]} or a {@link CompositeByteBuf}: the writable regions
- * for a read, the readable regions for a write, in order. Also moves the indices once a request succeeded.
- * Loop thread; allocates nothing.
+ * The memory segments of a request's buffers, in order: the writable regions for a read, the readable regions for a
+ * write. A request has one buffer ({@code buf}, possibly a {@link CompositeByteBuf}) or an array ({@code bufs}).
+ * Also moves the indices once a request succeeded.
+ *
+ * <p>Walking segments takes a visitor: callers on the per-request path pass one they own and reuse (the kernel
+ * engine's iovec filler, the blocking thread's transfer); argument checks of vectored requests allocate one.
  */
 final class BufferSegments {
     private BufferSegments() { }
 
-    static boolean allAddressable(ByteBuf[] bufs) {
-        for (ByteBuf b : bufs) {
-            if (!b.hasMemoryAddress()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static boolean allAddressable(CompositeByteBuf composite) {
-        for (int i = 0; i < composite.numComponents(); i++) {
-            if (!composite.internalComponent(i).hasMemoryAddress()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Visits (address, length) of each segment in order. */
+    /** Visits (buffer, index, length) of each non-empty segment in order. */
     interface Visitor {
-        /** @return false to stop */
-        boolean segment(long address, long length);
-    }
-
-    /**
-     * Walks the non-empty segments of the region a read fills or a write sends. A segment of a buffer without a
-     * memory address is visited with address 0 (such requests are bounced, never handed to the kernel as iovecs).
-     */
-    static void forEach(ByteBuf buf, ByteBuf[] bufs, boolean read, Visitor visitor) {
-        forEachBuffer(buf, bufs, read, (b, index, length) -> visitor.segment(address(b, index), length));
-    }
-
-    private static long address(ByteBuf b, int index) {
-        return b.hasMemoryAddress() ? b.memoryAddress() + index : 0;
-    }
-
-    /** Visits (buffer, index, length) of each segment in order. */
-    interface BufferVisitor {
         /** @return false to stop */
         boolean segment(ByteBuf buffer, int index, int length);
     }
 
-    /** Walks the non-empty segments as buffer regions (for blocking I/O, which needs no memory address). */
-    static void forEachBuffer(ByteBuf buf, ByteBuf[] bufs, boolean read, BufferVisitor visitor) {
-        if (bufs == null && !(buf instanceof CompositeByteBuf)) {
-            int index = read ? buf.writerIndex() : buf.readerIndex();
-            int len = read ? buf.writableBytes() : buf.readableBytes();
-            if (len > 0) {
-                visitor.segment(buf, index, len);
+    /** @return whether the kernel can address every segment (else the request is bounced) */
+    static boolean allAddressable(ByteBuf buf, ByteBuf[] bufs) {
+        if (bufs != null) {
+            for (ByteBuf b : bufs) {
+                if (!b.hasMemoryAddress()) {
+                    return false;
+                }
             }
-            return;
+            return true;
         }
+        if (buf instanceof CompositeByteBuf) {
+            CompositeByteBuf composite = (CompositeByteBuf) buf;
+            for (int i = 0; i < composite.numComponents(); i++) {
+                if (!composite.internalComponent(i).hasMemoryAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return buf.hasMemoryAddress();
+    }
+
+    /** @return whether the request has more than one segment source (a composite or an array) */
+    static boolean isVectored(ByteBuf buf, ByteBuf[] bufs) {
+        return bufs != null || buf instanceof CompositeByteBuf;
+    }
+
+    /** Walks the non-empty segments; see {@link Visitor}. */
+    static void forEach(ByteBuf buf, ByteBuf[] bufs, boolean read, Visitor visitor) {
         if (bufs != null) {
             for (ByteBuf b : bufs) {
                 int len = read ? b.writableBytes() : b.readableBytes();
                 if (len > 0 && !visitor.segment(b, read ? b.writerIndex() : b.readerIndex(), len)) {
                     return;
                 }
+            }
+            return;
+        }
+        if (!(buf instanceof CompositeByteBuf)) {
+            int len = read ? buf.writableBytes() : buf.readableBytes();
+            if (len > 0) {
+                visitor.segment(buf, read ? buf.writerIndex() : buf.readerIndex(), len);
             }
             return;
         }
@@ -88,45 +80,6 @@ final class BufferSegments {
             if (to > from && !visitor.segment(comp, comp.readerIndex() + (from - compStart), to - from)) {
                 return;
             }
-        }
-    }
-
-    /** Counts the non-empty segments. */
-    static int count(ByteBuf buf, ByteBuf[] bufs, boolean read) {
-        int[] n = {0};
-        forEach(buf, bufs, read, (a, l) -> {
-            n[0]++;
-            return true;
-        });
-        return n[0];
-    }
-
-    /** Fills {@code iov} with the segments, skipping the first {@code skip} bytes; returns the segment count. */
-    static int fill(IovecArray iov, ByteBuf buf, ByteBuf[] bufs, boolean read, long skip) {
-        Filler f = new Filler(iov, skip);
-        forEach(buf, bufs, read, f);
-        return f.count;
-    }
-
-    private static final class Filler implements Visitor {
-        final IovecArray iov;
-        long skip;
-        int count;
-
-        Filler(IovecArray iov, long skip) {
-            this.iov = iov;
-            this.skip = skip;
-        }
-
-        @Override
-        public boolean segment(long address, long length) {
-            if (skip >= length) {
-                skip -= length;
-                return true;
-            }
-            iov.set(count++, address + skip, length - skip);
-            skip = 0;
-            return true;
         }
     }
 
@@ -165,6 +118,17 @@ final class BufferSegments {
         }
         for (ByteBuf b : bufs) {
             b.readerIndex(b.writerIndex());
+        }
+    }
+
+    /** Copies every readable byte of the request's buffers into {@code target} (a write's bounce buffer). */
+    static void gather(ByteBuf buf, ByteBuf[] bufs, ByteBuf target) {
+        if (bufs == null) {
+            target.writeBytes(buf, buf.readerIndex(), buf.readableBytes());
+            return;
+        }
+        for (ByteBuf b : bufs) {
+            target.writeBytes(b, b.readerIndex(), b.readableBytes());
         }
     }
 }

@@ -5,22 +5,25 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 
 /**
- * The synchronous operations on an open file that run on blocking threads (and, for AIO, the descriptor the kernel
- * uses). Two implementations: {@link NativeFileIo} over a native descriptor (with AIO), and {@link JdkFileIo} over a
- * JDK {@link java.nio.channels.FileChannel} (the fallback engine, where Linux AIO is unavailable).
+ * The synchronous operations on an open file, the ones blocking threads run. Two implementations: {@link NativeFileIo}
+ * over a native descriptor (opened by the kernel engine, which also submits on that descriptor), and {@link JdkFileIo}
+ * over a JDK {@link java.nio.channels.FileChannel} (the blocking engine, where Linux AIO is unavailable).
  *
- * <p>{@code read}/{@code write} take one buffer segment, which must have a memory address (callers bounce other
- * buffers through a direct one). Errors are {@link IOException}s; the native one is a
- * {@link io.nettyaio.linux.NativeIoException} with the errno. Thread-safe except {@link #close()}.
+ * <p>{@code read}/{@code write} take one buffer segment with a memory address (callers bounce other buffers through
+ * a direct one). Errors are {@link IOException}s; the native ones are {@link io.nettyaio.linux.NativeIoException}s
+ * with the errno. Thread-safe except {@link #close()}.
  */
 interface FileIo {
-    /** @return the native descriptor for AIO, or -1 when there is none (fallback engine) */
-    int fd();
-
     /** @return whether the file is a directory */
     boolean isDirectory() throws IOException;
 
     long size() throws IOException;
+
+    /**
+     * @return the alignment O_DIRECT needs here as {memory, offset}, or {@code null} when the file system does not
+     *         say
+     */
+    int[] directAlignment() throws IOException;
 
     /** Positional read into {@code [index, index+length)} of {@code segment}: bytes read, 0 at end of file. */
     long read(ByteBuf segment, int index, int length, long position) throws IOException;

@@ -9,27 +9,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@link FileIo} over a JDK {@link FileChannel}: the fallback engine's file, used where Linux AIO is unavailable.
- * Heap and direct segments alike go through {@link ByteBuf#nioBuffer(int, int)} (no copy for a single component).
- * There is no {@code fallocate} in the JDK: {@link #allocate} only extends the size (blocks are not reserved).
+ * {@link FileIo} over a JDK {@link FileChannel}: the blocking engine's file, used where Linux AIO is unavailable.
+ * Segments go through {@link ByteBuf#nioBuffer(int, int)}. There is no {@code fallocate} in the JDK:
+ * {@link #allocate} only extends the size (blocks are not reserved).
  */
 final class JdkFileIo implements FileIo {
     private final Path path;
     private final FileChannel channel;
 
-    JdkFileIo(Path path, FileChannel channel) {
+    private JdkFileIo(Path path, FileChannel channel) {
         this.path = path;
         this.channel = channel;
     }
 
-    @Override
-    public int fd() {
-        return -1;
+    static JdkFileIo open(Path path, OpenOptions options) throws IOException {
+        return new JdkFileIo(path, FileChannel.open(path, options.jdkOptions()));
     }
 
     @Override
     public boolean isDirectory() {
         return Files.isDirectory(path);
+    }
+
+    @Override
+    public int[] directAlignment() throws IOException {
+        long block = Files.getFileStore(path).getBlockSize();
+        return block > FileState.DEFAULT_DIRECT_ALIGNMENT ? new int[]{(int) block, (int) block} : null;
     }
 
     @Override
@@ -39,8 +44,7 @@ final class JdkFileIo implements FileIo {
 
     @Override
     public long read(ByteBuf segment, int index, int length, long position) throws IOException {
-        ByteBuffer target = segment.nioBuffer(index, length);
-        int n = channel.read(target, position);
+        int n = channel.read(segment.nioBuffer(index, length), position);
         return Math.max(n, 0);
     }
 

@@ -7,13 +7,23 @@ import io.nettyaio.linux.IovecArray;
 import io.nettyaio.linux.NativeFile;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
-/** {@link FileIo} over a native descriptor: the one AIO requests use, and pread/pwrite for blocking threads. */
+/** {@link FileIo} over a native descriptor: the one kernel requests use, and pread/pwrite for blocking threads. */
 final class NativeFileIo implements FileIo {
     private final NativeFile file;
 
-    NativeFileIo(NativeFile file) {
+    private NativeFileIo(NativeFile file) {
         this.file = file;
+    }
+
+    static NativeFileIo open(Path path, OpenOptions options) throws IOException {
+        return new NativeFileIo(NativeFile.open(path.toString(), options.nativeFlags(), 0644));
+    }
+
+    /** @return the descriptor kernel requests are submitted on */
+    int fd() {
+        return file.fd();
     }
 
     /** preadv2 with RWF_NOWAIT into one segment; see {@link NativeFile#preadv2}. */
@@ -22,13 +32,10 @@ final class NativeFileIo implements FileIo {
         return file.preadv2(iov, 1, position, AioAbi.RWF_NOWAIT);
     }
 
-    DioAlignment dioAlignment() throws IOException {
-        return file.dioAlignment();
-    }
-
     @Override
-    public int fd() {
-        return file.fd();
+    public int[] directAlignment() throws IOException {
+        DioAlignment alignment = file.dioAlignment();
+        return alignment.isReported() ? new int[]{alignment.memoryAlignment(), alignment.offsetAlignment()} : null;
     }
 
     @Override

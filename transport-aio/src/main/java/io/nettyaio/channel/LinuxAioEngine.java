@@ -1,0 +1,363 @@
+package io.nettyaio.channel;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.FutureListener;
+import io.nettyaio.linux.AioContext;
+import io.nettyaio.linux.CompletionHandler;
+import io.nettyaio.linux.EventFd;
+import io.nettyaio.linux.IocbArray;
+import io.nettyaio.linux.IovecArray;
+import io.nettyaio.linux.NativeIoException;
+import io.nettyaio.linux.SubmissionQueue;
+import io.nettyaio.linux.SubmitErrorHandler;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The Linux AIO engine: one AIO context, a {@link SlotTable} of iocbs (as many as the context guarantees), a queue
+ * of requests waiting for a slot (back-pressure), and a {@link SubmissionQueue}. Requests are prepared into slots as
+ * they arrive; {@link #flush()} submits everything prepared since the last flush in one {@code io_submit} (once per
+ * loop turn, or every {@value #SUBMIT_BATCH_PROP_NAME} requests). {@link #reap()} consumes every ready event from the
+ * ring and gives freed slots to waiting requests.
+ *
+ * <p>Never blocking the loop: reads and writes carry {@code RWF_NOWAIT}; what the kernel would wait for goes to the
+ * {@link BlockingLane} (see {@link ResultClassifier}). Buffered reads first try a synchronous
+ * {@code preadv2(RWF_NOWAIT)}: a page-cache hit is one system call, with no io_submit and no eventfd wake-up.
+ *
+ * <p>The eventfd belongs to the {@link LoopDriver}; this engine only names it in its iocbs and waits on it in
+ * {@link #close()}. Loop thread only.
+ */
+final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler, SubmitErrorHandler {
+    /**
+     * System property: submit as soon as this many requests are prepared, instead of once at the end of the loop
+     * turn (0, the default: one io_submit per turn). BENCHMARKS.md has both measured.
+     */
+    static final String SUBMIT_BATCH_PROP_NAME = "io.nettyaio.submitBatch";
+    private static final int SUBMIT_BATCH = Integer.getInteger(SUBMIT_BATCH_PROP_NAME, 0);
+    /** System property: {@code true} sends buffered reads to the kernel as AIO even when the page cache has them. */
+    static final String NO_CACHED_READ_FAST_PATH_PROP_NAME = "io.nettyaio.noCachedReadFastPath";
+    private static final boolean CACHED_READ_FAST_PATH = !Boolean.getBoolean(NO_CACHED_READ_FAST_PATH_PROP_NAME);
+    /** How deep completions may nest when a handler issues the next cached read from inside the last one. */
+    private static final int MAX_SYNC_DEPTH = 8;
+
+    private final EventExecutor loop;
+    private final AioContext context;
+    private final EventFd eventFd;
+    private final SlotTable slots;
+    private final SubmissionQueue submissions;
+    private final IovecArray cachedReadIov;
+    private final WaitingRequests waiting = new WaitingRequests();
+    private final CancelWatcher cancelWatcher = new CancelWatcher();
+    private int inFlight;
+    private int syncDepth;
+
+    private LinuxAioEngine(EventExecutor loop, BlockingIoExecutor blocking, AioContext context, EventFd eventFd,
+                           SlotTable slots, SubmissionQueue submissions, IovecArray cachedReadIov) {
+        super("linux-aio", loop, blocking);
+        this.loop = loop;
+        this.context = context;
+        this.eventFd = eventFd;
+        this.slots = slots;
+        this.submissions = submissions;
+        this.cachedReadIov = cachedReadIov;
+    }
+
+    /**
+     * Opens the context and allocates the native memory, all or nothing: on failure nothing stays open.
+     *
+     * @param eventFd the eventfd completions signal; the caller keeps owning it
+     */
+    static LinuxAioEngine open(EventExecutor loop, int capacity, EventFd eventFd, BlockingIoExecutor blocking)
+            throws NativeIoException {
+        AioContext context = null;
+        IocbArray iocbs = null;
+        SubmissionQueue submissions = null;
+        IovecArray cachedReadIov = null;
+        boolean success = false;
+        try {
+            context = AioContext.open(capacity);
+            iocbs = new IocbArray(capacity);
+            submissions = new SubmissionQueue(context, capacity);
+            cachedReadIov = new IovecArray(1);
+            LinuxAioEngine engine = new LinuxAioEngine(loop, blocking, context, eventFd,
+                    new SlotTable(iocbs, eventFd.fd()), submissions, cachedReadIov);
+            success = true;
+            return engine;
+        } finally {
+            if (!success) {
+                freeAll(context, iocbs, submissions, cachedReadIov);
+            }
+        }
+    }
+
+    private static void freeAll(AioContext context, IocbArray iocbs, SubmissionQueue submissions, IovecArray iov) {
+        if (iov != null) {
+            iov.free();
+        }
+        if (submissions != null) {
+            submissions.free();
+        }
+        if (iocbs != null) {
+            iocbs.free();
+        }
+        if (context != null) {
+            try {
+                context.close();
+            } catch (NativeIoException ignore) {
+                // the context is gone either way
+            }
+        }
+    }
+
+    @Override
+    public int capacity() {
+        return slots.capacity();
+    }
+
+    @Override
+    public FileIo openFile(Path path, OpenOptions options) throws IOException {
+        return NativeFileIo.open(path, options);
+    }
+
+    @Override
+    public boolean hasWork() {
+        return inFlight > 0 || !waiting.isEmpty() || lane.hasWork();
+    }
+
+    @Override
+    void route(IoRequest r, boolean continuation) {
+        switch (RequestRouter.route(r, continuation, slots.freeCount(), !waiting.isEmpty(),
+                CACHED_READ_FAST_PATH && syncDepth < MAX_SYNC_DEPTH)) {
+            case RequestRouter.CACHED_READ:
+                readCached(r);
+                break;
+            case RequestRouter.KERNEL_SLOT:
+                prepare(r);
+                break;
+            case RequestRouter.QUEUE:
+                waitForSlot(r, false);
+                break;
+            case RequestRouter.QUEUE_FIRST:
+                waitForSlot(r, true);
+                break;
+            default:
+                toBlocking(r);
+        }
+    }
+
+    private void waitForSlot(IoRequest r, boolean first) {
+        if (closing) {
+            finish(r, new ClosedChannelException());
+            return;
+        }
+        if (first) {
+            waiting.addFirst(r);
+        } else {
+            waiting.add(r);
+            if (r.promise() != null) {
+                ResultBoxes.<Object>cast(r.promise()).addListener(cancelWatcher);
+            }
+        }
+        metrics.setQueued(waiting.size());
+    }
+
+    /** A buffered read served on the loop when the page cache has it; see the class comment. */
+    private void readCached(IoRequest r) {
+        if (!start(r)) {
+            return;
+        }
+        long res;
+        try {
+            res = fileOf(r).readCached(cachedReadIov, r.buf().memoryAddress() + r.buf().writerIndex() + r.done(),
+                    r.remaining(), r.offset());
+        } catch (NativeIoException e) {
+            res = -e.errno(); // reported like any read error: operation, file, position
+        } catch (Throwable t) {
+            finish(r, t);
+            return;
+        }
+        if (res >= 0 && (res == r.remaining() || res == 0)) {
+            metrics.recordCachedRead();
+        }
+        syncDepth++;
+        try {
+            onResult(r, res, true);
+        } finally {
+            syncDepth--;
+        }
+    }
+
+    private void prepare(IoRequest r) {
+        if (!start(r)) {
+            return;
+        }
+        long iocb;
+        try {
+            iocb = slots.prepare(r, fileOf(r).fd());
+        } catch (Throwable t) {
+            finish(r, t);
+            return;
+        }
+        inFlight++;
+        metrics.addInFlight(1);
+        submissions.add(iocb);
+        if (SUBMIT_BATCH > 0 && submissions.pending() >= SUBMIT_BATCH) {
+            flush();
+        }
+    }
+
+    /** Files of this engine are opened by {@link #openFile}: always native. */
+    private static NativeFileIo fileOf(IoRequest r) {
+        return (NativeFileIo) r.file().io();
+    }
+
+    @Override
+    public void flush() {
+        if (submissions.pending() == 0) {
+            return;
+        }
+        long calls = submissions.submitCalls();
+        long shortSubmits = submissions.shortSubmits();
+        long eagains = submissions.eagains();
+        long start = System.nanoTime();
+        int n = submissions.submit(this);
+        long took = System.nanoTime() - start;
+        metrics.recordSubmit(n, (int) (submissions.submitCalls() - calls),
+                (int) (submissions.shortSubmits() - shortSubmits), (int) (submissions.eagains() - eagains), took);
+    }
+
+    /** The kernel refused one prepared iocb at io_submit: its request alone gets the result. */
+    @Override
+    public void onSubmitError(long iocbAddress, NativeIoException cause) {
+        int slot = slots.slotOf(iocbAddress);
+        boolean nowait = slots.carriesNowait(slot);
+        IoRequest r = releaseSlot(slot);
+        onResult(r, -cause.errno(), nowait);
+        refill();
+    }
+
+    @Override
+    public void reap() {
+        metrics.recordReap();
+        try {
+            context.reap(this, Integer.MAX_VALUE);
+        } catch (NativeIoException e) {
+            throw new IllegalStateException("cannot reap AIO completions: " + e.getMessage(), e);
+        } finally {
+            refill();
+        }
+    }
+
+    @Override
+    public void onCompletion(long userData, long iocbAddress, long res, long res2) {
+        int slot = (int) userData;
+        boolean nowait = slots.carriesNowait(slot);
+        IoRequest r = releaseSlot(slot);
+        if (r != null) { // null only if the kernel reported an iocb twice: nothing to complete
+            onResult(r, res, nowait);
+        }
+    }
+
+    private IoRequest releaseSlot(int slot) {
+        IoRequest r = slots.release(slot);
+        if (r != null) {
+            inFlight--;
+            metrics.addInFlight(-1);
+        }
+        return r;
+    }
+
+    private void refill() {
+        IoRequest r;
+        while (slots.freeCount() > 0 && (r = waiting.poll()) != null) {
+            prepare(r);
+        }
+        metrics.setQueued(waiting.size());
+    }
+
+    @Override
+    public void stopAccepting() {
+        super.stopAccepting();
+        waiting.failNotStarted(null, true, this);
+        metrics.setQueued(waiting.size());
+    }
+
+    @Override
+    public void failWaiting(FileState file) {
+        super.failWaiting(file);
+        waiting.failNotStarted(file, true, this);
+        metrics.setQueued(waiting.size());
+    }
+
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        waiting.failNotStarted(null, false, this);
+        metrics.setQueued(0);
+        try {
+            flush();
+            // Give the kernel the chance to finish what it has, so promises complete with real results
+            while (inFlight > 0) {
+                if (eventFd.awaitReadable(1000)) {
+                    eventFd.read();
+                }
+                context.reap(this, Integer.MAX_VALUE);
+                flush();
+            }
+        } catch (Throwable ignore) {
+            // fall through: io_destroy below waits for the kernel anyway
+        }
+        lane.awaitIdle();
+        try {
+            context.close();
+        } catch (NativeIoException ignore) {
+            // the context is gone either way
+        }
+        for (int slot = 0; slot < slots.capacity(); slot++) {
+            IoRequest r = releaseSlot(slot);
+            if (r != null) {
+                finish(r, new ClosedChannelException());
+            }
+        }
+        submissions.free();
+        slots.free();
+        cachedReadIov.free();
+    }
+
+    /**
+     * Drops a waiting request whose promise was cancelled, releasing its buffers at once instead of when a slot
+     * frees up. One listener for every waiting promise; it runs on the promise's executor and hops to the loop.
+     */
+    private final class CancelWatcher implements FutureListener<Object> {
+        @Override
+        public void operationComplete(Future<Object> future) {
+            if (!future.isCancelled()) {
+                return;
+            }
+            if (loop.inEventLoop()) {
+                removeCancelled(future);
+                return;
+            }
+            try {
+                loop.execute(() -> removeCancelled(future));
+            } catch (RejectedExecutionException ignore) {
+                // the loop is gone; closing the engine failed and released every waiting request
+            }
+        }
+
+        private void removeCancelled(Future<Object> future) {
+            IoRequest r = waiting.remove(future);
+            if (r != null) {
+                metrics.setQueued(waiting.size());
+                finish(r, r.cancellationCause());
+            }
+        }
+    }
+}

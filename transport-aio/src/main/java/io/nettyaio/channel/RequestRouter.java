@@ -1,0 +1,41 @@
+package io.nettyaio.channel;
+
+/**
+ * The one decision of where a request goes next in the kernel engine, as a pure function of the request and the
+ * engine's state, so that it is written once and tested alone.
+ */
+final class RequestRouter {
+    /** A synchronous preadv2(RWF_NOWAIT) on the loop: a page-cache hit completes at once. */
+    static final int CACHED_READ = 0;
+    /** A free iocb slot: prepared now, submitted at the flush. */
+    static final int KERNEL_SLOT = 1;
+    /** Wait for a slot, behind the requests already waiting. */
+    static final int QUEUE = 2;
+    /** Wait for a slot, before the others: a continuation was accepted before them. */
+    static final int QUEUE_FIRST = 3;
+    /** A blocking thread: not a kernel operation, or the file refused RWF_NOWAIT for it. */
+    static final int BLOCKING = 4;
+
+    private RequestRouter() { }
+
+    /**
+     * @param r the request
+     * @param continuation whether it is the rest of a request that made progress
+     * @param freeSlots free iocb slots
+     * @param othersWaiting whether requests wait for a slot
+     * @param cachedReadAllowed whether the cached-read fast path may run now (enabled, not nested too deep)
+     */
+    static int route(IoRequest r, boolean continuation, int freeSlots, boolean othersWaiting,
+                     boolean cachedReadAllowed) {
+        if (!r.isKernelCapable() || r.file().refusesNowait(r)) {
+            return BLOCKING;
+        }
+        if (cachedReadAllowed && r.isCachedReadCandidate()) {
+            return CACHED_READ;
+        }
+        if (freeSlots > 0 && (continuation || !othersWaiting)) {
+            return KERNEL_SLOT;
+        }
+        return continuation ? QUEUE_FIRST : QUEUE;
+    }
+}
