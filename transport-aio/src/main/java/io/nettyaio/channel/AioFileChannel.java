@@ -1,7 +1,6 @@
 package io.nettyaio.channel;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -10,7 +9,6 @@ import io.nettyaio.linux.NativeIoException;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.file.FileSystemException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -110,34 +108,7 @@ public final class AioFileChannel implements AutoCloseable {
         ObjectUtil.checkNotNull(path, "path");
         ObjectUtil.checkNotNull(executor, "executor");
         ObjectUtil.checkNotNull(options, "options");
-        OpenOptions parsed = OpenOptions.parse(options);
-        LoopDriver driver = LoopDrivers.forExecutor(executor);
-        FileIo io = driver.engine().openFile(path, parsed);
-        boolean success = false;
-        try {
-            if (io.isDirectory()) {
-                throw new FileSystemException(path.toString(), null, "is a directory (expected: a regular file)");
-            }
-            int[] alignment = {1, 1};
-            if (parsed.direct) {
-                alignment = io.directAlignment();
-                if (alignment == null) {
-                    alignment = new int[]{FileState.DEFAULT_DIRECT_ALIGNMENT, FileState.DEFAULT_DIRECT_ALIGNMENT};
-                }
-            }
-            FileState file = new FileState(path, io, driver, executor, parsed, alignment[0], alignment[1]);
-            driver.files().add(file);
-            if (driver.isShuttingDown()) {
-                driver.files().remove(file);
-                throw new ClosedChannelException();
-            }
-            success = true;
-            return new AioFileChannel(file, executor);
-        } finally {
-            if (!success) {
-                io.close();
-            }
-        }
+        return new AioFileChannel(FileOpener.open(path, executor, OpenOptions.parse(options)), executor);
     }
 
     /** @return the executor listeners of the promise-less overloads run on */
@@ -223,7 +194,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future, whose listeners run on {@link #executor()}
      */
     public Future<Integer> read(ByteBuf dst, long position) {
-        return read(dst, position, executor.newPromise());
+        return read(dst, position, file.newPromise());
     }
 
     /**
@@ -247,7 +218,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future, whose listeners run on {@link #executor()}
      */
     public Future<Integer> readFully(ByteBuf dst, long position) {
-        return readFully(dst, position, executor.newPromise());
+        return readFully(dst, position, file.newPromise());
     }
 
     /**
@@ -271,7 +242,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future, whose listeners run on {@link #executor()}
      */
     public Future<Integer> write(ByteBuf src, long position) {
-        return write(src, position, executor.newPromise());
+        return write(src, position, file.newPromise());
     }
 
     /**
@@ -302,7 +273,8 @@ public final class AioFileChannel implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <A> void read(ByteBuf dst, long position, A attachment, AioCompletionHandler<? super A> handler) {
         ObjectUtil.checkNotNull(handler, "handler");
-        submit(IoRequest.READ, dst, null, position, null, (AioCompletionHandler<Object>) handler, attachment);
+        RequestIntake.submit(file, IoRequest.READ, dst, null, position, null, (AioCompletionHandler<Object>) handler,
+                attachment);
     }
 
     /**
@@ -320,7 +292,8 @@ public final class AioFileChannel implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <A> void write(ByteBuf src, long position, A attachment, AioCompletionHandler<? super A> handler) {
         ObjectUtil.checkNotNull(handler, "handler");
-        submit(IoRequest.WRITE, src, null, position, null, (AioCompletionHandler<Object>) handler, attachment);
+        RequestIntake.submit(file, IoRequest.WRITE, src, null, position, null, (AioCompletionHandler<Object>) handler,
+                attachment);
     }
 
     /**
@@ -332,7 +305,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future, whose listeners run on {@link #executor()}
      */
     public Future<Long> read(ByteBuf[] dsts, long position) {
-        return submit(IoRequest.READV, null, dsts, position, executor.newPromise());
+        return submit(IoRequest.READV, null, dsts, position, file.newPromise());
     }
 
     /**
@@ -344,7 +317,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future, whose listeners run on {@link #executor()}
      */
     public Future<Long> write(ByteBuf[] srcs, long position) {
-        return submit(IoRequest.WRITEV, null, srcs, position, executor.newPromise());
+        return submit(IoRequest.WRITEV, null, srcs, position, file.newPromise());
     }
 
     /**
@@ -354,7 +327,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future; it fails with {@link NativeIoException} (e.g. EIO) when the data may be lost
      */
     public Future<Void> fsync() {
-        return dataless(IoRequest.FSYNC, 0, 0, executor.newPromise());
+        return dataless(IoRequest.FSYNC, 0, 0, file.newPromise());
     }
 
     /**
@@ -364,7 +337,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future
      */
     public Future<Void> fdatasync() {
-        return dataless(IoRequest.FDATASYNC, 0, 0, executor.newPromise());
+        return dataless(IoRequest.FDATASYNC, 0, 0, file.newPromise());
     }
 
     /**
@@ -375,7 +348,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future
      */
     public Future<Void> truncate(long size) {
-        Promise<Void> promise = executor.newPromise();
+        Promise<Void> promise = file.newPromise();
         if (size < 0) {
             return promise.setFailure(RequestChecks.position("size", size));
         }
@@ -392,7 +365,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future; EOPNOTSUPP where the filesystem cannot preallocate
      */
     public Future<Void> allocate(long position, long length) {
-        Promise<Void> promise = executor.newPromise();
+        Promise<Void> promise = file.newPromise();
         if (position < 0) {
             return promise.setFailure(RequestChecks.position("position", position));
         }
@@ -408,114 +381,10 @@ public final class AioFileChannel implements AutoCloseable {
 
     private <T> Future<T> submit(byte kind, ByteBuf buf, ByteBuf[] bufs, long position, Promise<T> promise) {
         if (promise == null) {
-            return executor.newFailedFuture(new NullPointerException("promise"));
+            return file.<T>newPromise().setFailure(new NullPointerException("promise"));
         }
-        submit(kind, buf, bufs, position, promise, null, null);
+        RequestIntake.submit(file, kind, buf, bufs, position, promise, null, null);
         return promise;
-    }
-
-    /**
-     * Checks, retains and hands to the driver a request that moves data, completing either {@code promise} or
-     * {@code handler} (exactly one is non-null). Never throws: every problem completes the one or the other.
-     */
-    private void submit(byte kind, ByteBuf buf, ByteBuf[] array, long position, Promise<?> promise,
-                        AioCompletionHandler<Object> handler, Object attachment) {
-        boolean read = kind == IoRequest.READ || kind == IoRequest.READ_FULLY || kind == IoRequest.READV;
-        boolean vectored = kind == IoRequest.READV || kind == IoRequest.WRITEV;
-        String name = (read ? "dst" : "src") + (vectored ? "s" : "");
-        Object zero = vectored ? (Object) 0L : (Object) 0;
-        if (vectored && array == null) {
-            finishEarly(promise, handler, attachment, new NullPointerException(name), zero);
-            return;
-        }
-        ByteBuf[] bufs = array == null ? null : array.clone(); // the caller may reuse its array meanwhile
-        Throwable invalid = RequestChecks.buffers(name, buf, bufs, read);
-        if (invalid == null) {
-            invalid = RequestChecks.channel(file, read, !read);
-        }
-        if (invalid == null) {
-            invalid = RequestChecks.position("position", position);
-        }
-        if (invalid != null) {
-            finishEarly(promise, handler, attachment, invalid, zero);
-            return;
-        }
-        int retained = 0;
-        try {
-            retained = retain(name, buf, bufs);
-            long length = RequestChecks.length(buf, bufs, read);
-            if (length == 0) {
-                release(buf, bufs, retained);
-                finishEarly(promise, handler, attachment, null, zero);
-                return;
-            }
-            invalid = RequestChecks.range(position, length);
-            if (invalid == null) {
-                invalid = RequestChecks.vectored(name, buf, bufs, read, length);
-            }
-            if (invalid == null && file.isDirect()) {
-                invalid = RequestChecks.direct(name, file, buf, bufs, read, position, length);
-            }
-            if (invalid != null) {
-                release(buf, bufs, retained);
-                finishEarly(promise, handler, attachment, invalid, zero);
-                return;
-            }
-            driver.submit(handler == null ? IoRequest.newRequest(file, kind, buf, bufs, position, length, promise)
-                    : IoRequest.newRequest(file, kind, buf, position, length, attachment, handler));
-        } catch (Throwable t) {
-            release(buf, bufs, retained); // nothing was handed over: the references taken above are ours to return
-            finishEarly(promise, handler, attachment, t, zero);
-        }
-    }
-
-    /** Retains every buffer; on a released one, gives back what it took and throws a named error. */
-    private static int retain(String name, ByteBuf buf, ByteBuf[] bufs) {
-        if (bufs == null) {
-            try {
-                buf.retain();
-            } catch (IllegalReferenceCountException e) {
-                throw new IllegalArgumentException(name + ": released buffer (refCnt 0)", e);
-            }
-            return 1;
-        }
-        for (int i = 0; i < bufs.length; i++) {
-            try {
-                bufs[i].retain();
-            } catch (IllegalReferenceCountException e) {
-                release(null, bufs, i);
-                throw new IllegalArgumentException(name + "[" + i + "]: released buffer (refCnt 0)", e);
-            }
-        }
-        return bufs.length;
-    }
-
-    private static void release(ByteBuf buf, ByteBuf[] bufs, int retained) {
-        if (bufs == null) {
-            if (retained > 0) {
-                buf.release();
-            }
-            return;
-        }
-        for (int i = 0; i < retained; i++) {
-            bufs[i].release();
-        }
-    }
-
-    /** Completes a request that never reached the driver: a failure when {@code cause} is set, else {@code zero}. */
-    private static void finishEarly(Promise<?> promise, AioCompletionHandler<Object> handler, Object attachment,
-                                    Throwable cause, Object zero) {
-        if (handler != null) {
-            if (cause != null) {
-                HandlerCalls.failed(handler, cause, attachment);
-            } else {
-                HandlerCalls.completed(handler, 0, attachment);
-            }
-        } else if (cause != null) {
-            promise.tryFailure(cause);
-        } else {
-            ResultBoxes.<Object>cast(promise).trySuccess(zero);
-        }
     }
 
     private Future<Void> dataless(byte kind, long position, long length, Promise<Void> promise) {

@@ -36,6 +36,7 @@ final class FileState {
     private final boolean direct;
     private final int memoryAlignment;
     private final int offsetAlignment;
+    private final ListenerExecutor listeners;
     private final Promise<Void> closePromise;
     private volatile int state;
     /** Requests the engine accepted and has not finished. Loop thread only. */
@@ -56,7 +57,16 @@ final class FileState {
         this.direct = options.direct;
         this.memoryAlignment = memoryAlignment;
         this.offsetAlignment = offsetAlignment;
-        this.closePromise = executor.newPromise();
+        this.listeners = new ListenerExecutor(executor);
+        this.closePromise = listeners.newPromise();
+    }
+
+    /**
+     * @return a promise whose listeners run on the channel's executor, or at once if that has terminated: every
+     *         listener runs exactly once
+     */
+    <T> Promise<T> newPromise() {
+        return listeners.newPromise();
     }
 
     Path path() {

@@ -1,0 +1,48 @@
+package io.nettyaio.channel;
+
+import io.netty.util.concurrent.EventExecutor;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
+
+/**
+ * Opens a file for {@link AioFileChannel}: picks the loop's driver, has its engine open the file the way it submits
+ * on it, checks what was opened, discovers the O_DIRECT alignment, and binds the file to the driver. All or nothing:
+ * a failure closes the descriptor.
+ */
+final class FileOpener {
+    private FileOpener() { }
+
+    static FileState open(Path path, EventExecutor executor, OpenOptions options) throws IOException {
+        LoopDriver driver = LoopDrivers.forExecutor(executor);
+        FileIo io = driver.engine().openFile(path, options);
+        boolean success = false;
+        try {
+            if (io.isDirectory()) {
+                throw new FileSystemException(path.toString(), null, "is a directory (expected: a regular file)");
+            }
+            int[] alignment = options.direct ? directAlignment(io) : new int[]{1, 1};
+            FileState file = new FileState(path, io, driver, executor, options, alignment[0], alignment[1]);
+            driver.files().add(file);
+            if (driver.isShuttingDown()) {
+                driver.files().remove(file);
+                throw new ClosedChannelException();
+            }
+            success = true;
+            return file;
+        } finally {
+            if (!success) {
+                io.close();
+            }
+        }
+    }
+
+    /** What the file system reports (statx STATX_DIOALIGN), else {@value FileState#DIRECT_ALIGNMENT_PROP_NAME}. */
+    private static int[] directAlignment(FileIo io) throws IOException {
+        int[] reported = io.directAlignment();
+        return reported != null ? reported
+                : new int[]{FileState.DEFAULT_DIRECT_ALIGNMENT, FileState.DEFAULT_DIRECT_ALIGNMENT};
+    }
+}
