@@ -1,12 +1,16 @@
 package io.nettyaio.channel.fault;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,7 +36,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p><b>{@link #shutdown()}</b> issues {@code EXT4_IOC_SHUTDOWN} with {@code EXT4_GOING_FLAGS_NOLOGFLUSH} through the
  * C helper {@code src/test/c/ext4_shutdown.c} (compiled on first use). The EIO comes from ext4 itself, for files
- * opened before and after; no bio fails, so this is "the filesystem died", not a bad sector.
+ * opened before and after; no bio fails, so this is "the filesystem died", not a bad sector. Nothing ext4 had not yet
+ * written to the loop device reaches it afterwards, so {@link #shutdown()} followed by {@link #remount()} is a power
+ * cut and a reboot (journal replay included). {@link #armShutdown()} prepares the helper beforehand so the cut itself
+ * costs only a pipe write and can land inside a short operation such as an fdatasync.
  *
  * <p><b>Teardown.</b> {@link #close()} unmounts (lazily if a file is still open), detaches the loop device (the kernel
  * defers that to the last close when it is still busy) and deletes the image: no e2fsck, the image is discarded. It
@@ -45,6 +52,7 @@ public final class LoopExt4 implements AutoCloseable {
     public static final long DEFAULT_SIZE = 16L << 20;
 
     private static final String SHUTDOWN_BINARY = "ext4_shutdown";
+    private static final byte[] ARMED = "armed\n".getBytes(StandardCharsets.US_ASCII);
     private static volatile String staticReason;
     private static volatile boolean staticReasonComputed;
 
@@ -165,6 +173,132 @@ public final class LoopExt4 implements AutoCloseable {
         Path helper = Harness.compile("ext4_shutdown.c", SHUTDOWN_BINARY, List.of());
         Harness.runOrThrow(helper.toString(), mountPoint.toString(), "2");
         shutdown = true;
+    }
+
+    /**
+     * Prepares a {@link #shutdown()} to happen at a precise moment: starts the helper, which opens the mount point and
+     * waits; {@link ArmedShutdown#fire()} then costs a pipe write instead of a fork and exec (milliseconds on a busy
+     * machine), so a test can cut power in the middle of a short operation. Close the result when done: unfired, it
+     * is disarmed and nothing is shut down.
+     */
+    public ArmedShutdown armShutdown() throws IOException {
+        Path helper = Harness.compile("ext4_shutdown.c", SHUTDOWN_BINARY, List.of());
+        return new ArmedShutdown(helper);
+    }
+
+    /**
+     * Unmounts and mounts the filesystem again on the same loop device: after {@link #shutdown()} this is the reboot
+     * after a power cut. ext4 replays its journal on mount, so what survives is exactly what had reached the device
+     * before the shutdown. Clears {@link #isShutdown()}.
+     *
+     * <p>Every file on it must be closed first: the unmount is never lazy here, because a lazily unmounted, still
+     * busy ext4 keeps its superblock alive and mounting the device again would reattach that same in-memory
+     * filesystem instead of recovering from the device.
+     *
+     * @throws IOException if the unmount (busy, say) or the mount fails; {@link #close()} still cleans up
+     */
+    public void remount() throws IOException {
+        Harness.runOrThrow("umount", mountPoint.toString());
+        Harness.runOrThrow("mount", "-t", "ext4", loopDevice, mountPoint.toString());
+        shutdown = false;
+    }
+
+    /**
+     * The shutdown helper, started and waiting on its standard input; see {@link #armShutdown()}. Not thread-safe:
+     * one thread fires and closes it.
+     */
+    public final class ArmedShutdown implements AutoCloseable {
+        private final Process process;
+        private boolean fired;
+
+        private ArmedShutdown(Path helper) throws IOException {
+            process = new ProcessBuilder(helper.toString(), mountPoint.toString(), "2", "--armed")
+                    .redirectErrorStream(true)
+                    .start();
+            boolean ready = false;
+            try {
+                // Bounded wait for "armed": from then on the helper holds the mount point open and blocks on stdin.
+                Harness.await(() -> available() >= ARMED.length || !process.isAlive(), Harness.COMMAND_TIMEOUT);
+                byte[] line = available() >= ARMED.length ? process.getInputStream().readNBytes(ARMED.length)
+                        : new byte[0];
+                if (!Arrays.equals(line, ARMED)) {
+                    throw new IOException("ext4_shutdown --armed did not get ready on " + mountPoint + ": "
+                            + new String(line, StandardCharsets.UTF_8) + drainOutput());
+                }
+                ready = true;
+            } finally {
+                if (!ready) {
+                    process.destroyForcibly();
+                }
+            }
+        }
+
+        private int available() {
+            try {
+                return process.getInputStream().available();
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+
+        private String drainOutput() {
+            try {
+                boolean exited = process.waitFor(5, TimeUnit.SECONDS);
+                byte[] rest = process.getInputStream().readNBytes(available());
+                return (exited ? " (exit " + process.exitValue() + ")" : "")
+                        + new String(rest, StandardCharsets.UTF_8).strip();
+            } catch (IOException | InterruptedException e) {
+                return " (" + e + ")";
+            }
+        }
+
+        /**
+         * Shuts the filesystem down now ({@code EXT4_GOING_FLAGS_NOLOGFLUSH}, as {@link #shutdown()}) and waits for
+         * the helper to report the ioctl done.
+         */
+        public void fire() throws IOException {
+            if (fired) {
+                throw new IllegalStateException("already fired");
+            }
+            fired = true;
+            OutputStream trigger = process.getOutputStream();
+            trigger.write('!');
+            trigger.flush();
+            boolean exited;
+            try {
+                exited = process.waitFor(Harness.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while shutting down " + mountPoint, e);
+            }
+            if (!exited) {
+                process.destroyForcibly();
+                throw new IOException("ext4_shutdown did not finish within " + Harness.COMMAND_TIMEOUT);
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException("ext4_shutdown " + mountPoint + " failed:" + drainOutput());
+            }
+            shutdown = true;
+        }
+
+        /** Disarms an unfired helper (end of file on its stdin: it exits without the ioctl) and reaps it. */
+        @Override
+        public void close() throws IOException {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException ignored) {
+                // the helper is gone already
+            }
+            try {
+                if (!process.waitFor(Harness.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

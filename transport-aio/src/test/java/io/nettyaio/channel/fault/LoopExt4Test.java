@@ -1,5 +1,6 @@
 package io.nettyaio.channel.fault;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -72,6 +73,46 @@ class LoopExt4Test {
         }
         assertThrows(IOException.class, () -> FileChannel.open(file, StandardOpenOption.READ).close());
         assertThrows(IOException.class, () -> Files.write(mountPoint.resolve("new.dat"), new byte[1]));
+    }
+
+    @Test
+    void shouldKeepSyncedDataAndLoseUnsyncedDataAcrossAnArmedShutdownAndRemount() throws IOException {
+        Path synced = mountPoint.resolve("synced.dat");
+        Path unsynced = mountPoint.resolve("unsynced.dat");
+        byte[] first = FaultFsTest.pattern(16384, 7);
+        try (FileChannel dir = FileChannel.open(mountPoint, StandardOpenOption.READ);
+             FileChannel ch = FileChannel.open(synced, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             FileChannel other = FileChannel.open(unsynced, StandardOpenOption.CREATE_NEW,
+                     StandardOpenOption.WRITE)) {
+            assertEquals(first.length, ch.write(ByteBuffer.wrap(first), 0));
+            ch.force(false);
+            dir.force(true);
+            try (LoopExt4.ArmedShutdown cut = fs.armShutdown()) {
+                assertFalse(fs.isShutdown(), "arming alone shuts nothing down");
+                // Page cache only: no fsync, so the cut must lose these
+                ch.write(ByteBuffer.wrap(FaultFsTest.pattern(8192, 8)), first.length);
+                other.write(ByteBuffer.wrap(FaultFsTest.pattern(8192, 9)), 0);
+                cut.fire();
+                assertTrue(fs.isShutdown());
+            }
+            assertThrows(IOException.class, () -> ch.force(false));
+        }
+        fs.remount();
+        assertFalse(fs.isShutdown());
+        assertTrue(Harness.isMounted(mountPoint));
+        assertArrayEquals(first, Files.readAllBytes(synced), "what was synced survives, and nothing after it");
+        assertTrue(!Files.exists(unsynced) || Files.size(unsynced) == 0, "unsynced data is gone");
+        Files.write(mountPoint.resolve("after.dat"), new byte[4096]); // healthy again
+    }
+
+    @Test
+    void shouldShutNothingDownWhenAnArmedShutdownIsClosedUnfired() throws IOException {
+        try (LoopExt4.ArmedShutdown unused = fs.armShutdown()) {
+            assertFalse(fs.isShutdown());
+        }
+        Files.write(mountPoint.resolve("still-alive.dat"), new byte[4096]);
+        fs.remount(); // the helper's open directory is closed: the unmount is not busy
+        assertEquals(4096, Files.size(mountPoint.resolve("still-alive.dat")));
     }
 
     @Test
