@@ -31,7 +31,7 @@ import java.nio.file.StandardOpenOption;
  * <ul>
  * <li>A direct buffer with a memory address goes to the kernel as is (zero copy).</li>
  * <li>Any other buffer is bounced through a pooled, aligned direct buffer (one copy).</li>
- * <li>A {@link CompositeByteBuf}, and the {@code ByteBuf[]} overloads, become one vectored request
+ * <li>A {@link io.netty.buffer.CompositeByteBuf}, and the {@code ByteBuf[]} overloads, become one vectored request
  *     (preadv/pwritev) of at most {@value io.nettyaio.linux.AioAbi#MAX_IOV} segments.</li>
  * </ul>
  *

@@ -107,8 +107,11 @@ class LoopExt4Test {
 
     @Test
     void shouldShutNothingDownWhenAnArmedShutdownIsClosedUnfired() throws IOException {
-        try (LoopExt4.ArmedShutdown unused = fs.armShutdown()) {
+        LoopExt4.ArmedShutdown armed = fs.armShutdown();
+        try {
             assertFalse(fs.isShutdown());
+        } finally {
+            armed.close();
         }
         Files.write(mountPoint.resolve("still-alive.dat"), new byte[4096]);
         fs.remount(); // the helper's open directory is closed: the unmount is not busy
