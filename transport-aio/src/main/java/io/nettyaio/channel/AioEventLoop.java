@@ -70,9 +70,17 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
         return engine.capacity();
     }
 
-    /** @return whether this loop submits to Linux AIO (false: the fallback engine, all on blocking threads) */
+    /**
+     * @return whether this loop submits to the kernel, with Linux AIO or io_uring (false: the blocking engine, the
+     *         fallback, runs every request on threads)
+     */
     public boolean usesAio() {
-        return engine instanceof LinuxAioEngine;
+        return !(engine instanceof BlockingEngine);
+    }
+
+    /** @return the engine this loop runs: see {@link AioEngines} */
+    public String engine() {
+        return engine.name();
     }
 
     @Override

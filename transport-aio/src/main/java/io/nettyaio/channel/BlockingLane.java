@@ -35,7 +35,7 @@ final class BlockingLane {
     private final AioMetrics metrics;
     private final int limit;
     private int running;
-    private final WaitingRequests waiting = new WaitingRequests();
+    private final WaitingRequests waiting;
     private final ArrayDeque<BlockingTask> idleTasks = new ArrayDeque<>();
     /** Tasks back from blocking threads; drained on the loop, or by {@link #awaitIdle()}. */
     private final Queue<BlockingTask> finished = PlatformDependent.newMpscQueue();
@@ -49,6 +49,7 @@ final class BlockingLane {
         this.results = results;
         this.metrics = metrics;
         this.limit = executor.threads();
+        this.waiting = new WaitingRequests(loop, results, null);
     }
 
     /** @return how many of this lane's requests may run at once */
@@ -64,7 +65,7 @@ final class BlockingLane {
     /** Runs {@code r} (already started: uncancellable) on a blocking thread, or queues it while the lane is full. */
     void submit(IoRequest r) {
         if (running >= limit) {
-            waiting.add(r);
+            waiting.addStarted(r);
             return;
         }
         running++;
@@ -122,7 +123,7 @@ final class BlockingLane {
 
     /** Fails the waiting requests of {@code file} that have made no progress; {@code null}: of every file. */
     void failWaiting(FileState file, boolean keepContinuations) {
-        waiting.failNotStarted(file, keepContinuations, results);
+        waiting.failNotStarted(file, keepContinuations);
     }
 
     /**
@@ -131,7 +132,7 @@ final class BlockingLane {
      */
     void awaitIdle() {
         closing = true;
-        waiting.failNotStarted(null, false, results);
+        waiting.failNotStarted(null, false);
         drainFinished();
         while (running > 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));

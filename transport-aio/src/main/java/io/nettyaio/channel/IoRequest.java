@@ -270,6 +270,21 @@ final class IoRequest {
         notifyFailure(p, h, a, cause);
     }
 
+    /**
+     * Fails without releasing the buffers: the kernel may still be writing to them (a ring torn down with the
+     * request in it), so leaking them is the safe choice. Recycles. Loop thread.
+     */
+    void abandon(Throwable cause) {
+        Promise<?> p = promise;
+        AioCompletionHandler<Object> h = handler;
+        Object a = attachment;
+        bounce = null;
+        buf = null;
+        bufs = null;
+        recycle();
+        notifyFailure(p, h, a, cause);
+    }
+
     private static void notifyFailure(Promise<?> p, AioCompletionHandler<Object> h, Object a, Throwable cause) {
         if (h != null) {
             HandlerCalls.failed(h, cause, a);

@@ -1,8 +1,6 @@
 package io.nettyaio.channel;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.FutureListener;
 import io.nettyaio.linux.AioContext;
 import io.nettyaio.linux.CompletionHandler;
 import io.nettyaio.linux.EventFd;
@@ -15,7 +13,6 @@ import io.nettyaio.linux.SubmitErrorHandler;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The Linux AIO engine: one AIO context, a {@link SlotTable} of iocbs (as many as the context guarantees), a queue
@@ -50,8 +47,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private final SlotTable slots;
     private final SubmissionQueue submissions;
     private final IovecArray cachedReadIov;
-    private final WaitingRequests waiting = new WaitingRequests();
-    private final CancelWatcher cancelWatcher = new CancelWatcher();
+    private final WaitingRequests waiting;
     private int inFlight;
     private int syncDepth;
 
@@ -64,6 +60,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         this.slots = slots;
         this.submissions = submissions;
         this.cachedReadIov = cachedReadIov;
+        this.waiting = new WaitingRequests(loop, this, metrics);
     }
 
     /**
@@ -131,7 +128,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     @Override
     void route(IoRequest r, boolean continuation) {
         switch (RequestRouter.route(r, continuation, slots.freeCount(), !waiting.isEmpty(),
-                CACHED_READ_FAST_PATH && syncDepth < MAX_SYNC_DEPTH)) {
+                CACHED_READ_FAST_PATH && syncDepth < MAX_SYNC_DEPTH, RequestRouter.linuxAioCan(r))) {
             case RequestRouter.CACHED_READ:
                 readCached(r);
                 break;
@@ -149,20 +146,12 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         }
     }
 
-    private void waitForSlot(IoRequest r, boolean first) {
+    private void waitForSlot(IoRequest r, boolean continuation) {
         if (closing) {
             finish(r, new ClosedChannelException());
-            return;
-        }
-        if (first) {
-            waiting.addFirst(r);
         } else {
-            waiting.add(r);
-            if (r.promise() != null) {
-                ResultBoxes.<Object>cast(r.promise()).addListener(cancelWatcher);
-            }
+            waiting.add(r, continuation);
         }
-        metrics.setQueued(waiting.size());
     }
 
     /** A buffered read served on the loop when the page cache has it; see the class comment. */
@@ -276,21 +265,18 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         while (slots.freeCount() > 0 && (r = waiting.poll()) != null) {
             prepare(r);
         }
-        metrics.setQueued(waiting.size());
     }
 
     @Override
     public void stopAccepting() {
         super.stopAccepting();
-        waiting.failNotStarted(null, true, this);
-        metrics.setQueued(waiting.size());
+        waiting.failNotStarted(null, true);
     }
 
     @Override
     public void failWaiting(FileState file) {
         super.failWaiting(file);
-        waiting.failNotStarted(file, true, this);
-        metrics.setQueued(waiting.size());
+        waiting.failNotStarted(file, true);
     }
 
     @Override
@@ -299,8 +285,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             return;
         }
         closing = true;
-        waiting.failNotStarted(null, false, this);
-        metrics.setQueued(0);
+        waiting.failNotStarted(null, false);
         try {
             flush();
             // Give the kernel the chance to finish what it has, so promises complete with real results
@@ -329,35 +314,5 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         submissions.free();
         slots.free();
         cachedReadIov.free();
-    }
-
-    /**
-     * Drops a waiting request whose promise was cancelled, releasing its buffers at once instead of when a slot
-     * frees up. One listener for every waiting promise; it runs on the promise's executor and hops to the loop.
-     */
-    private final class CancelWatcher implements FutureListener<Object> {
-        @Override
-        public void operationComplete(Future<Object> future) {
-            if (!future.isCancelled()) {
-                return;
-            }
-            if (loop.inEventLoop()) {
-                removeCancelled(future);
-                return;
-            }
-            try {
-                loop.execute(() -> removeCancelled(future));
-            } catch (RejectedExecutionException ignore) {
-                // the loop is gone; closing the engine failed and released every waiting request
-            }
-        }
-
-        private void removeCancelled(Future<Object> future) {
-            IoRequest r = waiting.remove(future);
-            if (r != null) {
-                metrics.setQueued(waiting.size());
-                finish(r, r.cancellationCause());
-            }
-        }
     }
 }

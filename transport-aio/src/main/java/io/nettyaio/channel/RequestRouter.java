@@ -1,8 +1,8 @@
 package io.nettyaio.channel;
 
 /**
- * The one decision of where a request goes next in the kernel engine, as a pure function of the request and the
- * engine's state, so that it is written once and tested alone.
+ * The one decision of where a request goes next in a kernel engine (Linux AIO, io_uring), as a pure function of the
+ * request and the engine's state, so that it is written once and tested alone.
  */
 final class RequestRouter {
     /** A synchronous preadv2(RWF_NOWAIT) on the loop: a page-cache hit completes at once. */
@@ -13,10 +13,20 @@ final class RequestRouter {
     static final int QUEUE = 2;
     /** Wait for a slot, before the others: a continuation was accepted before them. */
     static final int QUEUE_FIRST = 3;
-    /** A blocking thread: not a kernel operation, or the file refused RWF_NOWAIT for it. */
+    /** A blocking thread: the engine's kernel interface cannot do it (or the file refused RWF_NOWAIT for it). */
     static final int BLOCKING = 4;
 
     private RequestRouter() { }
+
+    /** @return whether Linux AIO can do {@code r}: read, write, sync, and the file did not refuse RWF_NOWAIT for it */
+    static boolean linuxAioCan(IoRequest r) {
+        return r.isKernelCapable() && !r.file().refusesNowait(r);
+    }
+
+    /** @return whether io_uring can do {@code r}: everything, truncate only where the kernel has FTRUNCATE (6.9+) */
+    static boolean ioUringCan(IoRequest r, boolean ftruncateSupported) {
+        return r.kind() != IoRequest.TRUNCATE || ftruncateSupported;
+    }
 
     /**
      * @param r the request
@@ -24,10 +34,11 @@ final class RequestRouter {
      * @param freeSlots free iocb slots
      * @param othersWaiting whether requests wait for a slot
      * @param cachedReadAllowed whether the cached-read fast path may run now (enabled, not nested too deep)
+     * @param kernelCapable whether the engine's kernel interface can do this kind of request on this file
      */
     static int route(IoRequest r, boolean continuation, int freeSlots, boolean othersWaiting,
-                     boolean cachedReadAllowed) {
-        if (!r.isKernelCapable() || r.file().refusesNowait(r)) {
+                     boolean cachedReadAllowed, boolean kernelCapable) {
+        if (!kernelCapable) {
             return BLOCKING;
         }
         if (cachedReadAllowed && r.isCachedReadCandidate()) {

@@ -11,7 +11,7 @@ import io.nettyaio.linux.IovecArray;
  *
  * <p>Memory: the iocb array is allocated up front; a slot's iovec array on its first vectored request, then reused.
  */
-final class SlotTable implements BufferSegments.Visitor {
+final class SlotTable {
     private final IocbArray iocbs;
     private final IoRequest[] requests;
     /** Whether the slot's current attempt carries RWF_NOWAIT (a result then means something else). */
@@ -20,10 +20,7 @@ final class SlotTable implements BufferSegments.Visitor {
     private final int[] free;
     private int freeCount;
     private final int eventFd;
-    // the iovec fill of one vectored request
-    private IovecArray fillTarget;
-    private long fillSkip;
-    private int fillCount;
+    private final IovecFiller filler = new IovecFiller();
 
     /** Takes ownership of {@code iocbs}: {@link #free()} frees it. */
     SlotTable(IocbArray iocbs, int eventFd) {
@@ -98,28 +95,12 @@ final class SlotTable implements BufferSegments.Visitor {
         if (iov == null) {
             iov = iovecs[slot] = new IovecArray(AioAbi.MAX_IOV);
         }
-        fillTarget = iov;
-        fillSkip = r.done();
-        fillCount = 0;
-        BufferSegments.forEach(buf, r.bufs(), read, this);
-        fillTarget = null;
+        int count = filler.fill(iov, r);
         if (read) {
-            iocbs.preparePreadv(slot, fd, iov.address(), fillCount, r.offset());
+            iocbs.preparePreadv(slot, fd, iov.address(), count, r.offset());
         } else {
-            iocbs.preparePwritev(slot, fd, iov.address(), fillCount, r.offset());
+            iocbs.preparePwritev(slot, fd, iov.address(), count, r.offset());
         }
-    }
-
-    /** One iovec per segment, skipping what the request already transferred. */
-    @Override
-    public boolean segment(ByteBuf b, int index, int length) {
-        if (fillSkip >= length) {
-            fillSkip -= length;
-            return true;
-        }
-        fillTarget.set(fillCount++, b.memoryAddress() + index + fillSkip, length - fillSkip);
-        fillSkip = 0;
-        return true;
     }
 
     /** @return the slot that {@code iocbAddress} (an io_submit rejection) belongs to */

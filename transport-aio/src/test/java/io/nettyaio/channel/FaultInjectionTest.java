@@ -474,6 +474,9 @@ class FaultInjectionTest {
 
     /** Null when this process may lower fs.aio-max-nr (root, writable /proc/sys), else why not. */
     private static String aioMaxNrReason() {
+        if (!ReliabilitySupport.ownLoopsRunLinuxAio()) {
+            return "fs.aio-max-nr limits Linux AIO contexts; our loops run " + AioEngines.forOwnLoops();
+        }
         try {
             writeProc(AIO_MAX_NR, readProc(AIO_MAX_NR)); // writing the same value back changes nothing
             return null;

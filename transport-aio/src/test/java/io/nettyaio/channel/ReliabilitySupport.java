@@ -38,6 +38,11 @@ final class ReliabilitySupport {
         Assumptions.assumeTrue(Aio.isAvailable(), () -> "Linux AIO is unavailable: " + Aio.unavailabilityCause());
     }
 
+    /** @return whether our own loops run the Linux AIO engine (not io_uring, not the blocking engine) */
+    static boolean ownLoopsRunLinuxAio() {
+        return AioEngines.LINUX_AIO.equals(AioEngines.forOwnLoops());
+    }
+
     static Path file(String name) throws IOException {
         Files.createDirectories(DIR);
         Path f = DIR.resolve(name);

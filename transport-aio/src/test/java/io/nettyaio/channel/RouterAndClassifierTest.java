@@ -111,35 +111,55 @@ class RouterAndClassifierTest {
         assertEquals(1000, w.done());
     }
 
+    /** The Linux AIO engine's routing. */
+    private static int aio(IoRequest r, boolean continuation, int freeSlots, boolean othersWaiting,
+                           boolean cachedReadAllowed) {
+        return RequestRouter.route(r, continuation, freeSlots, othersWaiting, cachedReadAllowed,
+                RequestRouter.linuxAioCan(r));
+    }
+
+    @Test
+    void shouldLetIoUringDoAllocateAndTruncateWhereTheKernelCan() {
+        FileState f = file(StandardOpenOption.WRITE);
+        IoRequest truncate = request(f, IoRequest.TRUNCATE, 0);
+        assertEquals(RequestRouter.KERNEL_SLOT, RequestRouter.route(truncate, false, 8, false, false,
+                RequestRouter.ioUringCan(truncate, true)));
+        assertEquals(RequestRouter.BLOCKING, RequestRouter.route(truncate, false, 8, false, false,
+                RequestRouter.ioUringCan(truncate, false)), "before Linux 6.9: no IORING_OP_FTRUNCATE");
+        IoRequest allocate = request(f, IoRequest.ALLOCATE, 0);
+        assertEquals(RequestRouter.KERNEL_SLOT, RequestRouter.route(allocate, false, 8, false, false,
+                RequestRouter.ioUringCan(allocate, false)));
+    }
+
     @Test
     void shouldRouteBufferedReadsThroughThePageCacheFirst() {
         IoRequest r = request(file(), IoRequest.READ, 4096);
-        assertEquals(RequestRouter.CACHED_READ, RequestRouter.route(r, false, 8, false, true));
-        assertEquals(RequestRouter.KERNEL_SLOT, RequestRouter.route(r, false, 8, false, false));
+        assertEquals(RequestRouter.CACHED_READ, aio(r, false, 8, false, true));
+        assertEquals(RequestRouter.KERNEL_SLOT, aio(r, false, 8, false, false));
     }
 
     @Test
     void shouldQueueBehindWaitingRequestsButPutContinuationsFirst() {
         IoRequest r = request(file(AioOpenOption.DIRECT), IoRequest.READ, 4096);
-        assertEquals(RequestRouter.KERNEL_SLOT, RequestRouter.route(r, false, 1, false, true));
-        assertEquals(RequestRouter.QUEUE, RequestRouter.route(r, false, 1, true, true), "no overtaking");
-        assertEquals(RequestRouter.QUEUE, RequestRouter.route(r, false, 0, false, true));
-        assertEquals(RequestRouter.KERNEL_SLOT, RequestRouter.route(r, true, 1, true, true));
-        assertEquals(RequestRouter.QUEUE_FIRST, RequestRouter.route(r, true, 0, true, true));
+        assertEquals(RequestRouter.KERNEL_SLOT, aio(r, false, 1, false, true));
+        assertEquals(RequestRouter.QUEUE, aio(r, false, 1, true, true), "no overtaking");
+        assertEquals(RequestRouter.QUEUE, aio(r, false, 0, false, true));
+        assertEquals(RequestRouter.KERNEL_SLOT, aio(r, true, 1, true, true));
+        assertEquals(RequestRouter.QUEUE_FIRST, aio(r, true, 0, true, true));
     }
 
     @Test
     void shouldSendMetadataOperationsAndNowaitRefusingFilesToTheLane() {
         FileState f = file(StandardOpenOption.WRITE);
-        assertEquals(RequestRouter.BLOCKING, RequestRouter.route(request(f, IoRequest.TRUNCATE, 0), false, 8,
+        assertEquals(RequestRouter.BLOCKING, aio(request(f, IoRequest.TRUNCATE, 0), false, 8,
                 false, true));
-        assertEquals(RequestRouter.BLOCKING, RequestRouter.route(request(f, IoRequest.ALLOCATE, 0), false, 8,
+        assertEquals(RequestRouter.BLOCKING, aio(request(f, IoRequest.ALLOCATE, 0), false, 8,
                 false, true));
         IoRequest w = request(f, IoRequest.WRITE, 4096);
-        assertEquals(RequestRouter.KERNEL_SLOT, RequestRouter.route(w, false, 8, false, true));
+        assertEquals(RequestRouter.KERNEL_SLOT, aio(w, false, 8, false, true));
         f.nowaitUnsupported(false);
-        assertEquals(RequestRouter.BLOCKING, RequestRouter.route(w, false, 8, false, true));
-        assertEquals(RequestRouter.KERNEL_SLOT, RequestRouter.route(request(f, IoRequest.FSYNC, 0), false, 8,
+        assertEquals(RequestRouter.BLOCKING, aio(w, false, 8, false, true));
+        assertEquals(RequestRouter.KERNEL_SLOT, aio(request(f, IoRequest.FSYNC, 0), false, 8,
                 false, true), "a sync carries no RWF_NOWAIT");
     }
 }

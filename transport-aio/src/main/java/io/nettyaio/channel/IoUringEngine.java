@@ -1,0 +1,266 @@
+package io.nettyaio.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.nettyaio.linux.AioAbi;
+import io.nettyaio.linux.IovecArray;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The io_uring engine: requests become SQEs on Netty's io_uring ring ({@link IoUringRing}), and completions come back
+ * through our {@code IoUringIoHandle} to {@link #onCompletion}. Netty gives a handle 16 bits of user data per
+ * operation: that is the slot index here, so at most {@value #MAX_SLOTS} requests of one engine are in the ring at
+ * once and the rest wait in order (back-pressure), as with Linux AIO.
+ *
+ * <p>Unlike Linux AIO, io_uring never blocks the submitter: buffered reads that miss the page cache and writes that
+ * must wait are punted to the kernel's own workers. So there is no RWF_NOWAIT and no cached-read fast path here; the
+ * {@link BlockingLane} only takes truncate on kernels without {@code IORING_OP_FTRUNCATE}.
+ *
+ * <p>Loop thread only: the loop of the ring.
+ */
+final class IoUringEngine extends AbstractIoEngine {
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(IoUringEngine.class);
+    /** Slot indices go into a signed 16-bit field. */
+    static final int MAX_SLOTS = Short.MAX_VALUE + 1;
+
+    // io_uring opcodes (include/uapi/linux/io_uring.h); Netty keeps its own package-private
+    static final byte OP_READV = 1;
+    static final byte OP_WRITEV = 2;
+    static final byte OP_FSYNC = 3;
+    static final byte OP_FALLOCATE = 17;
+    static final byte OP_READ = 22;
+    static final byte OP_WRITE = 23;
+    static final byte OP_FTRUNCATE = 55;
+    static final int FSYNC_DATASYNC = 1;
+
+    private final IoUringRing ring;
+    private final IoRequest[] slots;
+    private final IovecArray[] iovecs;
+    private final int[] free;
+    private int freeCount;
+    private final WaitingRequests waiting;
+    private final boolean ftruncateSupported;
+    private final IovecFiller filler = new IovecFiller();
+    private int inFlight;
+
+    /**
+     * @param capacity requests in the ring at once, 1 to {@value #MAX_SLOTS}
+     * @param ftruncateSupported whether this kernel has IORING_OP_FTRUNCATE (6.9+): else truncate runs on a thread
+     */
+    IoUringEngine(EventExecutor loop, int capacity, IoUringRing ring, boolean ftruncateSupported,
+                  BlockingIoExecutor blocking) {
+        super("io_uring", loop, blocking);
+        if (capacity < 1 || capacity > MAX_SLOTS) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected: 1.." + MAX_SLOTS + ")");
+        }
+        this.ring = ring;
+        this.ftruncateSupported = ftruncateSupported;
+        this.slots = new IoRequest[capacity];
+        this.iovecs = new IovecArray[capacity];
+        this.free = new int[capacity];
+        for (int i = capacity - 1; i >= 0; i--) {
+            free[freeCount++] = i;
+        }
+        this.waiting = new WaitingRequests(loop, this, metrics);
+    }
+
+    @Override
+    public int capacity() {
+        return slots.length;
+    }
+
+    @Override
+    public FileIo openFile(Path path, OpenOptions options) throws IOException {
+        return NativeFileIo.open(path, options);
+    }
+
+    @Override
+    public boolean hasWork() {
+        return inFlight > 0 || !waiting.isEmpty() || lane.hasWork();
+    }
+
+    @Override
+    void route(IoRequest r, boolean continuation) {
+        switch (RequestRouter.route(r, continuation, freeCount, !waiting.isEmpty(), false,
+                RequestRouter.ioUringCan(r, ftruncateSupported))) {
+            case RequestRouter.KERNEL_SLOT:
+                submitToRing(r);
+                break;
+            case RequestRouter.QUEUE:
+            case RequestRouter.QUEUE_FIRST:
+                if (closing) {
+                    finish(r, new ClosedChannelException());
+                } else {
+                    waiting.add(r, continuation);
+                }
+                break;
+            default:
+                toBlocking(r);
+        }
+    }
+
+    private void submitToRing(IoRequest r) {
+        if (!start(r)) {
+            return;
+        }
+        int slot = free[--freeCount];
+        long id;
+        try {
+            id = submitSqe(r, slot);
+        } catch (Throwable t) {
+            free[freeCount++] = slot;
+            finish(r, t);
+            return;
+        }
+        if (id == 0) {
+            free[freeCount++] = slot;
+            finish(r, new ClosedChannelException()); // the registration is gone: the loop is shutting down
+            return;
+        }
+        slots[slot] = r;
+        inFlight++;
+        metrics.addInFlight(1);
+        metrics.recordSubmit(1, 0, 0, 0, 0);
+    }
+
+    private long submitSqe(IoRequest r, int slot) {
+        int fd = ((NativeFileIo) r.file().io()).fd(); // files of this engine are opened by openFile: always native
+        short data = (short) slot;
+        switch (r.kind()) {
+            case IoRequest.FSYNC:
+                return ring.submit(OP_FSYNC, fd, 0, 0, 0, 0, (short) 0, data);
+            case IoRequest.FDATASYNC:
+                return ring.submit(OP_FSYNC, fd, 0, 0, 0, FSYNC_DATASYNC, (short) 0, data);
+            case IoRequest.ALLOCATE:
+                // fallocate: offset in off, length in addr, mode in len
+                return ring.submit(OP_FALLOCATE, fd, r.offset(), r.remaining(), 0, 0, (short) 0, data);
+            case IoRequest.TRUNCATE:
+                return ring.submit(OP_FTRUNCATE, fd, r.offset(), 0, 0, 0, (short) 0, data);
+            default:
+                break;
+        }
+        boolean read = r.isRead();
+        ByteBuf bounce = r.bounceBuffer();
+        ByteBuf buf = r.buf();
+        if (bounce != null || !BufferSegments.isVectored(buf, r.bufs())) {
+            long address = bounce != null ? bounce.memoryAddress()
+                    : buf.memoryAddress() + (read ? buf.writerIndex() : buf.readerIndex());
+            int length = (int) Math.min(r.remaining(), Integer.MAX_VALUE & ~4095);
+            return ring.submit(read ? OP_READ : OP_WRITE, fd, r.offset(), address + r.done(), length, 0, (short) 0,
+                    data);
+        }
+        IovecArray iov = iovecs[slot];
+        if (iov == null) {
+            iov = iovecs[slot] = new IovecArray(AioAbi.MAX_IOV);
+        }
+        int count = filler.fill(iov, r);
+        return ring.submit(read ? OP_READV : OP_WRITEV, fd, r.offset(), iov.address(), count, 0, (short) 0, data);
+    }
+
+    /** A completion from the ring, on the loop thread. */
+    void onCompletion(int data, int res) {
+        int slot = data & 0xFFFF;
+        IoRequest r = slot < slots.length ? slots[slot] : null;
+        if (r == null) {
+            logger.debug("io_uring completion for a free slot {} (res {}): ignored", slot, res);
+            return;
+        }
+        slots[slot] = null;
+        free[freeCount++] = slot;
+        inFlight--;
+        metrics.addInFlight(-1);
+        onResult(r, res, false);
+        IoRequest next;
+        while (freeCount > 0 && (next = waiting.poll()) != null) {
+            submitToRing(next);
+        }
+    }
+
+    @Override
+    public void flush() {
+        ring.run(0); // our own loop: submit what this turn queued; on Netty's loop, Netty does it
+    }
+
+    @Override
+    public void reap() {
+        metrics.recordReap();
+        ring.run(0);
+    }
+
+    @Override
+    public void stopAccepting() {
+        super.stopAccepting();
+        waiting.failNotStarted(null, true);
+    }
+
+    @Override
+    public void failWaiting(FileState file) {
+        super.failWaiting(file);
+        waiting.failNotStarted(file, true);
+    }
+
+    /**
+     * Fails what waits, and lets what is in the ring finish: on our own loop by driving the ring until it is empty;
+     * on Netty's loop its completions keep arriving while Netty shuts the ring down (Netty drains it first).
+     */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        waiting.failNotStarted(null, false);
+        if (ring.isDrivenByEngine()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (inFlight > 0 && System.nanoTime() - deadline < 0) {
+                ring.run(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
+        lane.awaitIdle();
+        if (inFlight == 0) {
+            freeIovecs();
+        }
+    }
+
+    /**
+     * The ring is gone with requests still in it (Netty tears the ring down after a bounded drain): no completion
+     * will come. Their promises fail; their buffers and iovecs stay allocated, since the kernel may still be
+     * finishing with them.
+     */
+    void abandonInFlight() {
+        for (int slot = 0; slot < slots.length; slot++) {
+            IoRequest r = slots[slot];
+            if (r != null) {
+                slots[slot] = null;
+                inFlight--;
+                metrics.addInFlight(-1);
+                metrics.recordFailed();
+                FileState file = r.file();
+                r.abandon(new ClosedChannelException());
+                file.requestFinished();
+            }
+        }
+        if (inFlight == 0 && closing) {
+            freeIovecs();
+        }
+    }
+
+    int inFlight() {
+        return inFlight;
+    }
+
+    private void freeIovecs() {
+        for (int i = 0; i < iovecs.length; i++) {
+            if (iovecs[i] != null) {
+                iovecs[i].free();
+                iovecs[i] = null;
+            }
+        }
+    }
+}

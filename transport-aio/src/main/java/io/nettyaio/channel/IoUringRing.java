@@ -1,0 +1,26 @@
+package io.nettyaio.channel;
+
+/**
+ * The io_uring ring an {@link IoUringEngine} submits to, as the engine sees it: Netty's ring, reached through an
+ * {@code IoRegistration} of ours. Kept free of io_uring types, so the engine class loads without the optional
+ * io_uring jars. Loop thread only.
+ */
+interface IoUringRing {
+    /**
+     * Queues one SQE; Netty submits it with the loop's next {@code io_uring_enter}. Its completion comes back to
+     * {@link IoUringEngine#onCompletion(int, int)} with {@code data}.
+     *
+     * @return Netty's id of the operation, or 0 when the registration is no longer valid (nothing was queued)
+     */
+    long submit(byte opcode, int fd, long offset, long address, int length, int opFlags, short ioPrio, short data);
+
+    /**
+     * Runs the ring: submits what is queued and handles ready completions, waiting at most {@code waitNanos} for one
+     * (0: do not wait). Only where the ring is ours to drive ({@link #isDrivenByEngine()}); a Netty loop drives its
+     * own ring, and this does nothing there.
+     */
+    void run(long waitNanos);
+
+    /** @return whether the engine's loop drives the ring itself (our own loop), rather than Netty's loop */
+    boolean isDrivenByEngine();
+}

@@ -1,0 +1,85 @@
+package io.nettyaio.channel;
+
+import io.netty.channel.IoRegistration;
+import io.netty.channel.ManualIoEventLoop;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.util.concurrent.Future;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The io_uring engine inside our own {@link AioEventLoop}: a Netty io_uring ring on a {@link ManualIoEventLoop}
+ * that the loop's thread drives itself. It is the loop's {@link Doorbell} (the loop sleeps in
+ * {@code io_uring_enter}, woken by completions or by Netty's eventfd) and the engine's {@link IoUringRing}.
+ * Only {@link AioLoopDriver} refers to this class, after the engine choice said io_uring.
+ */
+final class ManualIoUringRing implements Doorbell, IoUringRing {
+    private final ManualIoEventLoop ring;
+    private final IoUringFileHandle handle;
+
+    private ManualIoUringRing(IoUringFileHandle handle) {
+        this.ring = new ManualIoEventLoop(null, IoUringIoHandler.newFactory());
+        this.handle = handle;
+    }
+
+    /** Creates the ring and the engine on it, for {@code loop}. */
+    static AioLoopDriver openDriver(AioEventLoop loop, int capacity, BlockingIoExecutor blocking) {
+        IoUringFileHandle handle = new IoUringFileHandle(() -> { });
+        ManualIoUringRing ring = new ManualIoUringRing(handle);
+        IoUringEngine engine = new IoUringEngine(loop, Math.min(capacity, IoUringEngine.MAX_SLOTS), ring,
+                AioIoUring.ftruncateSupported(), blocking);
+        handle.engine(engine);
+        return new AioLoopDriver(loop, engine, ring);
+    }
+
+    @Override
+    public void bind(Thread loopThread) {
+        ring.setOwningThread(loopThread);
+        ring.runNow(); // enables the ring on its owning thread
+        Future<IoRegistration> registered = ring.register(handle); // in the ring's loop: done at once
+        if (!registered.isSuccess()) {
+            throw new IllegalStateException("cannot register the io_uring file engine", registered.cause());
+        }
+        handle.registered(registered.getNow());
+    }
+
+    @Override
+    public void await(int millis) {
+        ring.run(TimeUnit.MILLISECONDS.toNanos(Math.max(1, millis)));
+    }
+
+    @Override
+    public void ring() {
+        ring.wakeup();
+    }
+
+    @Override
+    public long submit(byte opcode, int fd, long offset, long address, int length, int opFlags, short ioPrio,
+                       short data) {
+        return handle.submit(opcode, fd, offset, address, length, opFlags, ioPrio, data);
+    }
+
+    @Override
+    public void run(long waitNanos) {
+        if (ring.inEventLoop()) {
+            ring.run(waitNanos <= 0 ? -1 : waitNanos);
+        }
+    }
+
+    @Override
+    public boolean isDrivenByEngine() {
+        return ring.inEventLoop();
+    }
+
+    /** On the loop thread, after the engine closed: the ring drains, shuts down and closes. */
+    @Override
+    public void close() {
+        handle.cancel();
+        ring.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        if (ring.inEventLoop()) {
+            while (!ring.isTerminated()) {
+                ring.runNow();
+            }
+        }
+    }
+}
