@@ -48,6 +48,10 @@ class OptionalDependencyTest {
                 }
             }
             assertTrue(loaded >= 7, "public classes loaded: " + loaded);
+            Class<?> ioUring = Class.forName(AioIoUring.class.getName(), true, loader);
+            assertEquals(false, ioUring.getMethod("isAvailable").invoke(null), "no io_uring classes, no io_uring");
+            assertTrue(String.valueOf(ioUring.getMethod("unavailabilityCause").invoke(null))
+                    .contains("netty-transport-classes-io_uring"), "the cause names what to add");
             Path file = Paths.get("target", "optional-dependency.dat").toAbsolutePath();
             Files.deleteIfExists(file);
             Object result = Class.forName(OptionalDependencyProbe.class.getName(), true, loader)
