@@ -13,6 +13,10 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
     final AioMetrics metrics;
     final BlockingLane lane;
     final ResultBoxes boxes = new ResultBoxes();
+    /** Requests waiting for a kernel slot (back-pressure); unused by the blocking engine, whose lane queues. */
+    final WaitingRequests waiting;
+    /** Requests in the kernel now. */
+    int inFlight;
     /** {@link #close()} has begun: nothing new starts; what finishes is delivered. */
     boolean closing;
     /** The loop is shutting down: new requests are refused, started ones finish. */
@@ -21,6 +25,7 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
     AbstractIoEngine(String name, EventExecutor loop, BlockingIoExecutor blocking) {
         this.metrics = new AioMetrics(name);
         this.lane = new BlockingLane(loop, blocking, this, metrics);
+        this.waiting = new WaitingRequests(loop, this, metrics);
     }
 
     @Override
@@ -67,6 +72,32 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
             return false;
         }
         return true;
+    }
+
+    /** Queues {@code r} until a kernel slot frees up: a continuation first, anything else last. */
+    final void waitForSlot(IoRequest r, boolean continuation) {
+        if (closing) {
+            finish(r, new ClosedChannelException());
+        } else {
+            waiting.add(r, continuation);
+        }
+    }
+
+    /** {@code r} went to the kernel. */
+    final void kernelStarted() {
+        inFlight++;
+        metrics.addInFlight(1);
+    }
+
+    /** A request came back from the kernel. */
+    final void kernelFinished() {
+        inFlight--;
+        metrics.addInFlight(-1);
+    }
+
+    @Override
+    public final boolean hasWork() {
+        return inFlight > 0 || !waiting.isEmpty() || lane.hasWork();
     }
 
     /** Runs {@code r} on a blocking thread. */
@@ -133,15 +164,31 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
     }
 
     @Override
-    public void stopAccepting() {
+    public final void stopAccepting() {
         if (!stopped) {
             stopped = true;
+            waiting.failNotStarted(null, true);
             lane.failWaiting(null, true);
         }
     }
 
     @Override
-    public void failWaiting(FileState file) {
+    public final void failWaiting(FileState file) {
+        waiting.failNotStarted(file, true);
         lane.failWaiting(file, true);
+    }
+
+    /**
+     * Starts closing: nothing new starts, and what waits for a slot fails.
+     *
+     * @return false when closing had begun already
+     */
+    final boolean beginClose() {
+        if (closing) {
+            return false;
+        }
+        closing = true;
+        waiting.failNotStarted(null, false);
+        return true;
     }
 }

@@ -40,14 +40,8 @@ final class BlockingEngine extends AbstractIoEngine {
     }
 
     @Override
-    public boolean hasWork() {
-        return lane.hasWork();
-    }
-
-    @Override
     public void close() {
-        if (!closing) {
-            closing = true;
+        if (beginClose()) {
             lane.awaitIdle();
         }
     }

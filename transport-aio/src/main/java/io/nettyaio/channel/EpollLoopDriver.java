@@ -8,7 +8,6 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.linux.EventFd;
@@ -27,18 +26,16 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>One driver per loop, created with the first file opened on it; it closes with the loop, letting submitted
  * requests finish first. Only {@link LoopDrivers} refers to this class, after checking the epoll classes are there.
  */
-final class EpollLoopDriver extends LoopDriver {
+final class EpollLoopDriver extends NettyLoopDriver {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(EpollLoopDriver.class);
     private static final Map<IoEventLoop, EpollLoopDriver> DRIVERS = new ConcurrentHashMap<>();
 
-    private final IoEventLoop loop;
     private final EventFd eventFd;
     private final Runnable flushTask = this::flushNow;
     private boolean flushScheduled;
 
     private EpollLoopDriver(IoEventLoop loop, LinuxAioEngine engine, EventFd eventFd) {
-        super(loop, engine);
-        this.loop = loop;
+        super(loop, engine, DRIVERS);
         this.eventFd = eventFd;
     }
 
@@ -47,19 +44,7 @@ final class EpollLoopDriver extends LoopDriver {
         if (!(executor instanceof IoEventLoop) || !((IoEventLoop) executor).isCompatible(EpollIoHandle.class)) {
             return null;
         }
-        IoEventLoop loop = (IoEventLoop) executor;
-        EpollLoopDriver driver = DRIVERS.get(loop);
-        if (driver != null && !driver.isShuttingDown()) {
-            return driver;
-        }
-        EpollLoopDriver created = open(loop);
-        driver = DRIVERS.compute(loop, (k, old) -> old == null || old.isShuttingDown() ? created : old);
-        if (driver == created) {
-            created.start();
-        } else {
-            created.close(); // another thread attached first; nothing was registered
-        }
-        return driver;
+        return attach(DRIVERS, (IoEventLoop) executor, EpollLoopDriver::open);
     }
 
     private static EpollLoopDriver open(IoEventLoop loop) {
@@ -80,20 +65,8 @@ final class EpollLoopDriver extends LoopDriver {
         }
     }
 
-    private void start() {
-        // Netty closes registered handles when the loop shuts down, but misses one registered after the loop's last
-        // prepareToDestroy, and every one when the shutdown begins between its isShuttingDown check and
-        // confirmShutdown: then requests never complete, the files stay open and the context leaks. A shutdown hook
-        // closes the driver on the loop thread before it terminates (promise listeners still run); should the loop
-        // be gone before the hook is added, the termination listener does it (nothing else runs by then).
-        if (loop instanceof SingleThreadEventExecutor) {
-            try {
-                ((SingleThreadEventExecutor) loop).addShutdownHook(this::close);
-            } catch (RejectedExecutionException ignore) {
-                // already terminated: the termination listener below closes the driver
-            }
-        }
-        loop.terminationFuture().addListener(f -> close());
+    @Override
+    void register() {
         loop.register(new EventFdHandle()).addListener((Future<IoRegistration> f) -> {
             if (f.isSuccess()) {
                 f.getNow().submit(EpollIoOps.EPOLLIN);
@@ -123,7 +96,7 @@ final class EpollLoopDriver extends LoopDriver {
 
     @Override
     void releaseResources() {
-        DRIVERS.remove(loop, this);
+        super.releaseResources();
         EventFdDoorbell.closeQuietly(eventFd);
     }
 

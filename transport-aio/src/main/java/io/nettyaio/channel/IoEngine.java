@@ -49,4 +49,14 @@ interface IoEngine {
      * what waits, and frees every kernel resource and native memory. Blocks the loop meanwhile. Idempotent.
      */
     void close();
+
+    /**
+     * Runs {@code action} on the loop once no request of this engine is in the kernel: at once where {@link #close()}
+     * waits for the kernel itself, later where completions are delivered by someone else's loop (io_uring on a Netty
+     * loop: files must stay open until the ring has submitted and finished their requests). Called after
+     * {@link #close()}.
+     */
+    default void afterKernelIdle(Runnable action) {
+        action.run();
+    }
 }

@@ -211,6 +211,22 @@ final class IoRequest {
         return bounce;
     }
 
+    /**
+     * @return the memory address where the rest of the transfer starts when it is one contiguous region (a single
+     *         buffer, or the bounce buffer, created on first use); 0 when it needs iovecs (a vectored request whose
+     *         every segment has an address)
+     */
+    long contiguousAddress() {
+        ByteBuf b = bounceBuffer();
+        if (b != null) {
+            return b.memoryAddress() + done;
+        }
+        if (BufferSegments.isVectored(buf, bufs)) {
+            return 0;
+        }
+        return buf.memoryAddress() + (isRead() ? buf.writerIndex() : buf.readerIndex()) + done;
+    }
+
     private int checkedBounceLength() {
         if (length > Integer.MAX_VALUE) {
             throw new IllegalStateException("length: " + length + " (expected: <= " + Integer.MAX_VALUE

@@ -1,6 +1,5 @@
 package io.nettyaio.channel;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -38,16 +37,18 @@ final class IoUringEngine extends AbstractIoEngine {
     static final byte OP_WRITE = 23;
     static final byte OP_FTRUNCATE = 55;
     static final int FSYNC_DATASYNC = 1;
+    /** The kernel's cap on one read or write (MAX_RW_COUNT), page-aligned; a longer request continues. */
+    private static final int MAX_RW_COUNT = Integer.MAX_VALUE & ~4095;
 
     private final IoUringRing ring;
     private final IoRequest[] slots;
     private final IovecArray[] iovecs;
     private final int[] free;
     private int freeCount;
-    private final WaitingRequests waiting;
     private final boolean ftruncateSupported;
     private final IovecFiller filler = new IovecFiller();
-    private int inFlight;
+    /** What the driver does once the ring holds none of our requests after close (close the files). */
+    private Runnable afterKernelIdle;
 
     /**
      * @param capacity requests in the ring at once, 1 to {@value #MAX_SLOTS}
@@ -67,7 +68,6 @@ final class IoUringEngine extends AbstractIoEngine {
         for (int i = capacity - 1; i >= 0; i--) {
             free[freeCount++] = i;
         }
-        this.waiting = new WaitingRequests(loop, this, metrics);
     }
 
     @Override
@@ -81,11 +81,6 @@ final class IoUringEngine extends AbstractIoEngine {
     }
 
     @Override
-    public boolean hasWork() {
-        return inFlight > 0 || !waiting.isEmpty() || lane.hasWork();
-    }
-
-    @Override
     void route(IoRequest r, boolean continuation) {
         switch (RequestRouter.route(r, continuation, freeCount, !waiting.isEmpty(), false,
                 RequestRouter.ioUringCan(r, ftruncateSupported))) {
@@ -94,11 +89,7 @@ final class IoUringEngine extends AbstractIoEngine {
                 break;
             case RequestRouter.QUEUE:
             case RequestRouter.QUEUE_FIRST:
-                if (closing) {
-                    finish(r, new ClosedChannelException());
-                } else {
-                    waiting.add(r, continuation);
-                }
+                waitForSlot(r, continuation);
                 break;
             default:
                 toBlocking(r);
@@ -124,8 +115,7 @@ final class IoUringEngine extends AbstractIoEngine {
             return;
         }
         slots[slot] = r;
-        inFlight++;
-        metrics.addInFlight(1);
+        kernelStarted();
         metrics.recordSubmit(1, 0, 0, 0, 0);
     }
 
@@ -146,14 +136,10 @@ final class IoUringEngine extends AbstractIoEngine {
                 break;
         }
         boolean read = r.isRead();
-        ByteBuf bounce = r.bounceBuffer();
-        ByteBuf buf = r.buf();
-        if (bounce != null || !BufferSegments.isVectored(buf, r.bufs())) {
-            long address = bounce != null ? bounce.memoryAddress()
-                    : buf.memoryAddress() + (read ? buf.writerIndex() : buf.readerIndex());
-            int length = (int) Math.min(r.remaining(), Integer.MAX_VALUE & ~4095);
-            return ring.submit(read ? OP_READ : OP_WRITE, fd, r.offset(), address + r.done(), length, 0, (short) 0,
-                    data);
+        long address = r.contiguousAddress();
+        if (address != 0) {
+            int length = (int) Math.min(r.remaining(), MAX_RW_COUNT);
+            return ring.submit(read ? OP_READ : OP_WRITE, fd, r.offset(), address, length, 0, (short) 0, data);
         }
         IovecArray iov = iovecs[slot];
         if (iov == null) {
@@ -173,13 +159,30 @@ final class IoUringEngine extends AbstractIoEngine {
         }
         slots[slot] = null;
         free[freeCount++] = slot;
-        inFlight--;
-        metrics.addInFlight(-1);
+        kernelFinished();
         onResult(r, res, false);
         IoRequest next;
         while (freeCount > 0 && (next = waiting.poll()) != null) {
             submitToRing(next);
         }
+        if (inFlight == 0 && afterKernelIdle != null) {
+            runAfterKernelIdle();
+        }
+    }
+
+    @Override
+    public void afterKernelIdle(Runnable action) {
+        afterKernelIdle = action;
+        if (inFlight == 0) {
+            runAfterKernelIdle();
+        }
+    }
+
+    private void runAfterKernelIdle() {
+        Runnable action = afterKernelIdle;
+        afterKernelIdle = null;
+        freeIovecs();
+        action.run();
     }
 
     @Override
@@ -193,29 +196,15 @@ final class IoUringEngine extends AbstractIoEngine {
         ring.run(0);
     }
 
-    @Override
-    public void stopAccepting() {
-        super.stopAccepting();
-        waiting.failNotStarted(null, true);
-    }
-
-    @Override
-    public void failWaiting(FileState file) {
-        super.failWaiting(file);
-        waiting.failNotStarted(file, true);
-    }
-
     /**
      * Fails what waits, and lets what is in the ring finish: on our own loop by driving the ring until it is empty;
      * on Netty's loop its completions keep arriving while Netty shuts the ring down (Netty drains it first).
      */
     @Override
     public void close() {
-        if (closing) {
+        if (!beginClose()) {
             return;
         }
-        closing = true;
-        waiting.failNotStarted(null, false);
         if (ring.isDrivenByEngine()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (inFlight > 0 && System.nanoTime() - deadline < 0) {
@@ -223,9 +212,6 @@ final class IoUringEngine extends AbstractIoEngine {
             }
         }
         lane.awaitIdle();
-        if (inFlight == 0) {
-            freeIovecs();
-        }
     }
 
     /**
@@ -238,23 +224,21 @@ final class IoUringEngine extends AbstractIoEngine {
             IoRequest r = slots[slot];
             if (r != null) {
                 slots[slot] = null;
-                inFlight--;
-                metrics.addInFlight(-1);
+                kernelFinished();
                 metrics.recordFailed();
                 FileState file = r.file();
                 r.abandon(new ClosedChannelException());
                 file.requestFinished();
             }
         }
-        if (inFlight == 0 && closing) {
-            freeIovecs();
+        if (afterKernelIdle != null) {
+            Runnable action = afterKernelIdle; // the iovecs stay: the kernel may still read them
+            afterKernelIdle = null;
+            action.run();
         }
     }
 
-    int inFlight() {
-        return inFlight;
-    }
-
+    /** Only once the kernel is done with every request that used them. */
     private void freeIovecs() {
         for (int i = 0; i < iovecs.length; i++) {
             if (iovecs[i] != null) {

@@ -5,13 +5,11 @@ import io.netty.channel.IoRegistration;
 import io.netty.channel.uring.IoUringIoHandle;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs an {@link IoUringEngine} on a Netty 4.2 io_uring {@link IoEventLoop}: file requests become SQEs on the
@@ -23,17 +21,15 @@ import java.util.concurrent.RejectedExecutionException;
  * gives up (after its bounded drain) fails, its buffer left retained (the kernel may still use it). Only
  * {@link LoopDrivers} refers to this class, after checking the io_uring classes are there.
  */
-final class IoUringLoopDriver extends LoopDriver {
+final class IoUringLoopDriver extends NettyLoopDriver {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(IoUringLoopDriver.class);
     private static final Map<IoEventLoop, IoUringLoopDriver> DRIVERS = new ConcurrentHashMap<>();
 
-    private final IoEventLoop loop;
     private final IoUringEngine engine;
     private final IoUringFileHandle handle;
 
     private IoUringLoopDriver(IoEventLoop loop, IoUringEngine engine, IoUringFileHandle handle) {
-        super(loop, engine);
-        this.loop = loop;
+        super(loop, engine, DRIVERS);
         this.engine = engine;
         this.handle = handle;
     }
@@ -43,19 +39,7 @@ final class IoUringLoopDriver extends LoopDriver {
         if (!(executor instanceof IoEventLoop) || !((IoEventLoop) executor).isCompatible(IoUringIoHandle.class)) {
             return null;
         }
-        IoEventLoop loop = (IoEventLoop) executor;
-        IoUringLoopDriver driver = DRIVERS.get(loop);
-        if (driver != null && !driver.isShuttingDown()) {
-            return driver;
-        }
-        IoUringLoopDriver created = open(loop);
-        driver = DRIVERS.compute(loop, (k, old) -> old == null || old.isShuttingDown() ? created : old);
-        if (driver == created) {
-            created.start();
-        } else {
-            created.close(); // another thread attached first; nothing was registered
-        }
-        return driver;
+        return attach(DRIVERS, (IoEventLoop) executor, IoUringLoopDriver::open);
     }
 
     private static IoUringLoopDriver open(IoEventLoop loop) {
@@ -69,20 +53,8 @@ final class IoUringLoopDriver extends LoopDriver {
         return self[0];
     }
 
-    private void start() {
-        // As on epoll loops: a shutdown hook closes the driver on the loop thread before it terminates, should Netty
-        // miss the handle; the termination listener settles what the torn-down ring will never complete.
-        if (loop instanceof SingleThreadEventExecutor) {
-            try {
-                ((SingleThreadEventExecutor) loop).addShutdownHook(this::close);
-            } catch (RejectedExecutionException ignore) {
-                // already terminated: the termination listener below closes the driver
-            }
-        }
-        loop.terminationFuture().addListener(f -> {
-            close();
-            engine.abandonInFlight();
-        });
+    @Override
+    void register() {
         loop.register(handle).addListener((Future<IoRegistration> f) -> {
             if (f.isSuccess()) {
                 handle.registered(f.getNow());
@@ -93,9 +65,15 @@ final class IoUringLoopDriver extends LoopDriver {
         });
     }
 
+    /** The ring is gone: what it never completed is settled now. */
+    @Override
+    void loopTerminated() {
+        engine.abandonInFlight();
+    }
+
     @Override
     void releaseResources() {
-        DRIVERS.remove(loop, this);
+        super.releaseResources();
         handle.cancel();
     }
 

@@ -47,8 +47,6 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private final SlotTable slots;
     private final SubmissionQueue submissions;
     private final IovecArray cachedReadIov;
-    private final WaitingRequests waiting;
-    private int inFlight;
     private int syncDepth;
 
     private LinuxAioEngine(EventExecutor loop, BlockingIoExecutor blocking, AioContext context, EventFd eventFd,
@@ -60,7 +58,6 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         this.slots = slots;
         this.submissions = submissions;
         this.cachedReadIov = cachedReadIov;
-        this.waiting = new WaitingRequests(loop, this, metrics);
     }
 
     /**
@@ -121,11 +118,6 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     }
 
     @Override
-    public boolean hasWork() {
-        return inFlight > 0 || !waiting.isEmpty() || lane.hasWork();
-    }
-
-    @Override
     void route(IoRequest r, boolean continuation) {
         switch (RequestRouter.route(r, continuation, slots.freeCount(), !waiting.isEmpty(),
                 CACHED_READ_FAST_PATH && syncDepth < MAX_SYNC_DEPTH, RequestRouter.linuxAioCan(r))) {
@@ -146,14 +138,6 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         }
     }
 
-    private void waitForSlot(IoRequest r, boolean continuation) {
-        if (closing) {
-            finish(r, new ClosedChannelException());
-        } else {
-            waiting.add(r, continuation);
-        }
-    }
-
     /** A buffered read served on the loop when the page cache has it; see the class comment. */
     private void readCached(IoRequest r) {
         if (!start(r)) {
@@ -161,8 +145,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         }
         long res;
         try {
-            res = fileOf(r).readCached(cachedReadIov, r.buf().memoryAddress() + r.buf().writerIndex() + r.done(),
-                    r.remaining(), r.offset());
+            res = fileOf(r).readCached(cachedReadIov, r.contiguousAddress(), r.remaining(), r.offset());
         } catch (NativeIoException e) {
             res = -e.errno(); // reported like any read error: operation, file, position
         } catch (Throwable t) {
@@ -191,8 +174,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             finish(r, t);
             return;
         }
-        inFlight++;
-        metrics.addInFlight(1);
+        kernelStarted();
         submissions.add(iocb);
         if (SUBMIT_BATCH > 0 && submissions.pending() >= SUBMIT_BATCH) {
             flush();
@@ -254,8 +236,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private IoRequest releaseSlot(int slot) {
         IoRequest r = slots.release(slot);
         if (r != null) {
-            inFlight--;
-            metrics.addInFlight(-1);
+            kernelFinished();
         }
         return r;
     }
@@ -268,24 +249,10 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     }
 
     @Override
-    public void stopAccepting() {
-        super.stopAccepting();
-        waiting.failNotStarted(null, true);
-    }
-
-    @Override
-    public void failWaiting(FileState file) {
-        super.failWaiting(file);
-        waiting.failNotStarted(file, true);
-    }
-
-    @Override
     public void close() {
-        if (closing) {
+        if (!beginClose()) {
             return;
         }
-        closing = true;
-        waiting.failNotStarted(null, false);
         try {
             flush();
             // Give the kernel the chance to finish what it has, so promises complete with real results

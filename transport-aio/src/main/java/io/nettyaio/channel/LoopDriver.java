@@ -107,7 +107,8 @@ abstract class LoopDriver {
 
     /**
      * The loop is going away: close the engine (what the kernel has finishes and is delivered), fail what never
-     * reached it, close the files, and free the resources. On the loop thread, or once it has terminated. Idempotent.
+     * reached it, then, once the kernel holds none of their requests, close the files and free the resources. On the
+     * loop thread, or once it has terminated. Idempotent.
      */
     final void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -116,12 +117,16 @@ abstract class LoopDriver {
         try {
             engine.close();
         } finally {
-            try {
-                failIncoming();
-                files.closeAll();
-            } finally {
-                releaseResources();
-            }
+            failIncoming();
+            engine.afterKernelIdle(this::closeFilesAndRelease);
+        }
+    }
+
+    private void closeFilesAndRelease() {
+        try {
+            files.closeAll();
+        } finally {
+            releaseResources();
         }
     }
 

@@ -1,6 +1,5 @@
 package io.nettyaio.channel;
 
-import io.netty.buffer.ByteBuf;
 import io.nettyaio.linux.AioAbi;
 import io.nettyaio.linux.IocbArray;
 import io.nettyaio.linux.IovecArray;
@@ -79,15 +78,12 @@ final class SlotTable {
             return;
         }
         boolean read = r.isRead();
-        ByteBuf bounce = r.bounceBuffer();
-        ByteBuf buf = r.buf();
-        if (bounce != null || !BufferSegments.isVectored(buf, r.bufs())) {
-            long address = bounce != null ? bounce.memoryAddress()
-                    : buf.memoryAddress() + (read ? buf.writerIndex() : buf.readerIndex());
+        long address = r.contiguousAddress();
+        if (address != 0) {
             if (read) {
-                iocbs.preparePread(slot, fd, address + r.done(), r.remaining(), r.offset());
+                iocbs.preparePread(slot, fd, address, r.remaining(), r.offset());
             } else {
-                iocbs.preparePwrite(slot, fd, address + r.done(), r.remaining(), r.offset());
+                iocbs.preparePwrite(slot, fd, address, r.remaining(), r.offset());
             }
             return;
         }

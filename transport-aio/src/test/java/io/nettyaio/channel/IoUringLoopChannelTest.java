@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
@@ -103,6 +104,7 @@ class IoUringLoopChannelTest extends AioFileChannelContractTest {
         CountDownLatch all = new CountDownLatch(n);
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger closed = new AtomicInteger();
+        AtomicReference<Throwable> other = new AtomicReference<>();
         for (int i = 0; i < n; i++) {
             ByteBuf dst = Unpooled.directBuffer(BLOCK);
             ch.read(dst, (long) (i % 64) * BLOCK).addListener(f -> {
@@ -110,6 +112,8 @@ class IoUringLoopChannelTest extends AioFileChannelContractTest {
                     ok.incrementAndGet();
                 } else if (f.cause() instanceof ClosedChannelException) {
                     closed.incrementAndGet();
+                } else {
+                    other.compareAndSet(null, f.cause());
                 }
                 dst.release();
                 all.countDown();
@@ -117,6 +121,7 @@ class IoUringLoopChannelTest extends AioFileChannelContractTest {
         }
         assertTrue(own.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
         assertTrue(all.await(30, TimeUnit.SECONDS), "every request completes or fails");
+        assertNull(other.get(), () -> "every request succeeds or fails as closed; one failed with " + other.get());
         assertEquals(n, ok.get() + closed.get());
         assertFalse(ch.isOpen());
     }
