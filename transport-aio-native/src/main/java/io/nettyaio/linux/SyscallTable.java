@@ -12,11 +12,13 @@ final class SyscallTable {
     final long ioCancel;
     final long ioGetevents;
     final long gettid;
+    final long ioprioSet;
+    final long ioprioGet;
     /** O_DIRECT is 040000 on x86 but 0200000 on arm and aarch64. */
     final int oDirect;
 
     private SyscallTable(String arch, long ioSetup, long ioDestroy, long ioSubmit, long ioCancel, long ioGetevents,
-                         long gettid, int oDirect) {
+                         long gettid, long ioprioSet, long ioprioGet, int oDirect) {
         this.arch = arch;
         this.ioSetup = ioSetup;
         this.ioDestroy = ioDestroy;
@@ -24,6 +26,8 @@ final class SyscallTable {
         this.ioCancel = ioCancel;
         this.ioGetevents = ioGetevents;
         this.gettid = gettid;
+        this.ioprioSet = ioprioSet;
+        this.ioprioGet = ioprioGet;
         this.oDirect = oDirect;
     }
 
@@ -36,11 +40,11 @@ final class SyscallTable {
         switch (arch) {
             case "amd64":
             case "x86_64":
-                return new SyscallTable("x86_64", 206, 207, 209, 210, 208, 186, 0x4000);
+                return new SyscallTable("x86_64", 206, 207, 209, 210, 208, 186, 251, 252, 0x4000);
             case "aarch64":
             case "arm64":
                 // asm-generic/unistd.h
-                return new SyscallTable("aarch64", 0, 1, 2, 3, 4, 178, 0x10000);
+                return new SyscallTable("aarch64", 0, 1, 2, 3, 4, 178, 30, 31, 0x10000);
             default:
                 throw new UnsupportedOperationException("no syscall table for architecture " + arch
                         + " (supported: x86_64, aarch64)");

@@ -14,13 +14,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A file open for asynchronous positional reads and writes on Linux AIO, taking Netty {@link ByteBuf}s and
- * completing Netty {@link Future}s.
+ * A file open for asynchronous positional reads and writes on Linux AIO or io_uring ({@link #engine()}), taking
+ * Netty {@link ByteBuf}s and completing Netty {@link Future}s.
  *
  * <h2>Threading</h2>
- * Every method may be called from any thread. Each file is bound to one completion loop (an {@link AioEventLoop});
- * a request made on another thread hops to that loop through its task queue. Listeners run on the promise's
- * executor: the one passed in, or {@link #executor()} for the overloads without a promise.
+ * Every method may be called from any thread. Each file is bound to one completion loop ({@link #completionLoop()});
+ * a request made on another thread hops to that loop. Listeners run on the promise's executor: the one passed in,
+ * or {@link #executor()} for the overloads without a promise (at once on the completing thread if that executor has
+ * terminated, so that every listener runs exactly once).
  *
  * <h2>Buffers</h2>
  * Ownership stays with the caller. The channel retains each buffer while the kernel may touch its memory and
@@ -49,14 +50,14 @@ import java.nio.file.StandardOpenOption;
  * JDK's {@link IOException}s.
  *
  * <h2>Without a promise</h2>
- * {@link #read(ByteBuf, long, Object, AioCompletionHandler)} and {@link #write(ByteBuf, long, Object,
- * AioCompletionHandler)} report to a handler on the completion loop instead, and allocate nothing per request: for
- * storage engines and journals that issue requests by the million.
+ * The overloads taking an {@link AioCompletionHandler} report to it on the completion loop instead, and allocate
+ * nothing per request: for storage engines and journals that issue requests by the million.
  *
- * <h2>Ordering and durability</h2>
+ * <h2>Ordering, durability, priority</h2>
  * Requests in flight at the same time are not ordered with respect to each other. {@link #fsync()} and
- * {@link #fdatasync()} cover every write whose future completed before the sync was called; wait for the writes you
- * need durable before calling them.
+ * {@link #fdatasync()} cover every write whose future completed before the sync was called. A write made with
+ * {@link AioRequestOptions#DSYNC} is durable when it completes, with no separate sync. An {@link AioIoPriority}
+ * passed to {@code open} is every request's default; {@link AioRequestOptions} overrides it per request.
  *
  * <h2>Cancellation</h2>
  * {@code future.cancel(..)} succeeds only while the request has not been submitted to the kernel (Linux cannot
@@ -81,7 +82,7 @@ public final class AioFileChannel implements AutoCloseable {
      *
      * @param path the file
      * @param options {@link StandardOpenOption} {@code READ, WRITE, CREATE, CREATE_NEW, TRUNCATE_EXISTING, DSYNC,
-     *                SYNC} and {@link AioOpenOption}; neither READ nor WRITE means READ
+     *                SYNC}, {@link AioOpenOption} and an {@link AioIoPriority}; neither READ nor WRITE means READ
      * @return the open channel; close it when done
      * @throws IOException when the file cannot be opened ({@link NativeIoException} with the errno and path), or
      *                     is a directory
@@ -93,9 +94,9 @@ public final class AioFileChannel implements AutoCloseable {
 
     /**
      * Opens a file with completions driven by {@code executor}. An {@link AioEventLoop} runs the completions and the
-     * listeners on its own thread; so does a Netty 4.2 epoll {@code IoEventLoop} (an eventfd registered on it). With
-     * any other executor, completions are reaped by the default group and promises are created on (so listeners
-     * run on) {@code executor}.
+     * listeners on its own thread; so does a Netty 4.2 epoll {@code IoEventLoop} (Linux AIO, an eventfd registered
+     * on it) or io_uring {@code IoEventLoop} (the io_uring engine on the loop's own ring). With any other executor,
+     * completions are reaped by the default group and listeners run on {@code executor}. See {@link AioEngines}.
      *
      * @param path the file
      * @param executor the loop or executor listeners run on
@@ -116,10 +117,7 @@ public final class AioFileChannel implements AutoCloseable {
         return executor;
     }
 
-    /**
-     * @return the loop that submits and reaps this file's requests: an {@link AioEventLoop}, or the epoll loop the
-     *         channel was opened with
-     */
+    /** @return the loop that submits and reaps this file's requests (an AioEventLoop, or a Netty loop) */
     public EventExecutor completionLoop() {
         return driver.loop();
     }
@@ -129,10 +127,7 @@ public final class AioFileChannel implements AutoCloseable {
         return driver.engine().metrics();
     }
 
-    /**
-     * @return the engine this file's requests run on: {@code "linux-aio"}, or {@code "blocking"} where Linux AIO is
-     *         unavailable (see {@link Aio#unavailabilityCause()})
-     */
+    /** @return the engine this file's requests run on: {@code "linux-aio"}, {@code "io_uring"} or {@code "blocking"} */
     public String engine() {
         return driver.engine().name();
     }
@@ -152,10 +147,7 @@ public final class AioFileChannel implements AutoCloseable {
         return file.isDirect();
     }
 
-    /**
-     * @return the alignment required of memory addresses, file positions and lengths: the larger of
-     *         {@link #memoryAlignment()} and {@link #offsetAlignment()}; 1 when not DIRECT
-     */
+    /** @return the larger of {@link #memoryAlignment()} and {@link #offsetAlignment()}; 1 when not DIRECT */
     public int alignment() {
         return Math.max(file.memoryAlignment(), file.offsetAlignment());
     }
@@ -206,7 +198,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return {@code promise}
      */
     public Future<Integer> read(ByteBuf dst, long position, Promise<Integer> promise) {
-        return submit(IoRequest.READ, dst, null, position, promise);
+        return RequestIntake.submit(file, IoRequest.READ, dst, null, position, promise);
     }
 
     /**
@@ -230,7 +222,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return {@code promise}
      */
     public Future<Integer> readFully(ByteBuf dst, long position, Promise<Integer> promise) {
-        return submit(IoRequest.READ_FULLY, dst, null, position, promise);
+        return RequestIntake.submit(file, IoRequest.READ_FULLY, dst, null, position, promise);
     }
 
     /**
@@ -254,7 +246,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return {@code promise}
      */
     public Future<Integer> write(ByteBuf src, long position, Promise<Integer> promise) {
-        return submit(IoRequest.WRITE, src, null, position, promise);
+        return RequestIntake.submit(file, IoRequest.WRITE, src, null, position, promise);
     }
 
     /**
@@ -270,11 +262,8 @@ public final class AioFileChannel implements AutoCloseable {
      * @param <A> the attachment's type
      * @throws NullPointerException when {@code handler} is {@code null} (there is nothing else to tell)
      */
-    @SuppressWarnings("unchecked")
     public <A> void read(ByteBuf dst, long position, A attachment, AioCompletionHandler<? super A> handler) {
-        ObjectUtil.checkNotNull(handler, "handler");
-        RequestIntake.submit(file, IoRequest.READ, dst, null, position, null, (AioCompletionHandler<Object>) handler,
-                attachment);
+        read(dst, position, AioRequestOptions.DEFAULT, attachment, handler);
     }
 
     /**
@@ -289,10 +278,75 @@ public final class AioFileChannel implements AutoCloseable {
      * @param <A> the attachment's type
      * @throws NullPointerException when {@code handler} is {@code null}
      */
-    @SuppressWarnings("unchecked")
     public <A> void write(ByteBuf src, long position, A attachment, AioCompletionHandler<? super A> handler) {
+        write(src, position, AioRequestOptions.DEFAULT, attachment, handler);
+    }
+
+    /**
+     * As {@link #read(ByteBuf, long)}, with a priority of its own ({@link AioRequestOptions#withPriority}).
+     *
+     * @param dst the buffer to fill
+     * @param position the file position, &gt;= 0
+     * @param options what the read asks for beyond its data; make it once and reuse it
+     * @return the future, whose listeners run on {@link #executor()}
+     */
+    public Future<Integer> read(ByteBuf dst, long position, AioRequestOptions options) {
+        Promise<Integer> promise = file.newPromise();
+        RequestIntake.submit(file, IoRequest.READ, dst, null, position, options, promise, null, null);
+        return promise;
+    }
+
+    /**
+     * As {@link #write(ByteBuf, long)}, durable when it completes ({@link AioRequestOptions#DSYNC}) and/or with a
+     * priority of its own.
+     *
+     * @param src the bytes to write
+     * @param position the file position, &gt;= 0
+     * @param options what the write asks for beyond its data; make it once and reuse it
+     * @return the future, whose listeners run on {@link #executor()}
+     */
+    public Future<Integer> write(ByteBuf src, long position, AioRequestOptions options) {
+        Promise<Integer> promise = file.newPromise();
+        RequestIntake.submit(file, IoRequest.WRITE, src, null, position, options, promise, null, null);
+        return promise;
+    }
+
+    /**
+     * The allocation-free {@link #read(ByteBuf, long, Object, AioCompletionHandler)} with {@code options}.
+     *
+     * @param dst the buffer to fill
+     * @param position the file position, &gt;= 0
+     * @param options what the read asks for beyond its data
+     * @param attachment passed back to the handler, may be {@code null}
+     * @param handler receives the outcome; must not be {@code null}
+     * @param <A> the attachment's type
+     */
+    public <A> void read(ByteBuf dst, long position, AioRequestOptions options, A attachment,
+                         AioCompletionHandler<? super A> handler) {
+        submit(IoRequest.READ, dst, position, options, attachment, handler);
+    }
+
+    /**
+     * The allocation-free {@link #write(ByteBuf, long, Object, AioCompletionHandler)} with {@code options}: a
+     * journal's durable append in one request.
+     *
+     * @param src the bytes to write
+     * @param position the file position, &gt;= 0
+     * @param options what the write asks for beyond its data
+     * @param attachment passed back to the handler, may be {@code null}
+     * @param handler receives the outcome; must not be {@code null}
+     * @param <A> the attachment's type
+     */
+    public <A> void write(ByteBuf src, long position, AioRequestOptions options, A attachment,
+                          AioCompletionHandler<? super A> handler) {
+        submit(IoRequest.WRITE, src, position, options, attachment, handler);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <A> void submit(byte kind, ByteBuf buf, long position, AioRequestOptions options, A attachment,
+                            AioCompletionHandler<? super A> handler) {
         ObjectUtil.checkNotNull(handler, "handler");
-        RequestIntake.submit(file, IoRequest.WRITE, src, null, position, null, (AioCompletionHandler<Object>) handler,
+        RequestIntake.submit(file, kind, buf, null, position, options, null, (AioCompletionHandler<Object>) handler,
                 attachment);
     }
 
@@ -305,7 +359,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future, whose listeners run on {@link #executor()}
      */
     public Future<Long> read(ByteBuf[] dsts, long position) {
-        return submit(IoRequest.READV, null, dsts, position, file.newPromise());
+        return RequestIntake.submit(file, IoRequest.READV, null, dsts, position, file.newPromise());
     }
 
     /**
@@ -317,7 +371,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future, whose listeners run on {@link #executor()}
      */
     public Future<Long> write(ByteBuf[] srcs, long position) {
-        return submit(IoRequest.WRITEV, null, srcs, position, file.newPromise());
+        return RequestIntake.submit(file, IoRequest.WRITEV, null, srcs, position, file.newPromise());
     }
 
     /**
@@ -327,7 +381,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future; it fails with {@link NativeIoException} (e.g. EIO) when the data may be lost
      */
     public Future<Void> fsync() {
-        return dataless(IoRequest.FSYNC, 0, 0, file.newPromise());
+        return RequestIntake.submitDataless(file, IoRequest.FSYNC, 0, 0);
     }
 
     /**
@@ -337,64 +391,31 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the future
      */
     public Future<Void> fdatasync() {
-        return dataless(IoRequest.FDATASYNC, 0, 0, file.newPromise());
+        return RequestIntake.submitDataless(file, IoRequest.FDATASYNC, 0, 0);
     }
 
     /**
-     * Sets the file size ({@code ftruncate}), cutting or extending with a hole. Runs on a blocking thread (it may
-     * wait for the filesystem); not ordered with writes in flight.
+     * Sets the file size ({@code ftruncate}), cutting or extending with a hole; not ordered with writes in flight.
+     * Linux AIO runs it on a blocking thread; io_uring in the ring (Linux 6.9+).
      *
      * @param size the new size, &gt;= 0
      * @return the future
      */
     public Future<Void> truncate(long size) {
-        Promise<Void> promise = file.newPromise();
-        if (size < 0) {
-            return promise.setFailure(RequestChecks.position("size", size));
-        }
-        return dataless(IoRequest.TRUNCATE, size, 0, promise);
+        return RequestIntake.submitDataless(file, IoRequest.TRUNCATE, size, 0);
     }
 
     /**
      * Reserves blocks for {@code [position, position + length)} ({@code fallocate} mode 0), extending the file if
-     * the range ends past it. Preallocating lets later O_DIRECT writes into the range run asynchronously. Runs on a
-     * blocking thread. The fallback engine (no Linux AIO) can only extend the size, not reserve blocks.
+     * the range ends past it, so that later O_DIRECT writes into it need not block. The blocking engine can only
+     * extend the size.
      *
      * @param position first byte, &gt;= 0
      * @param length bytes, &gt; 0
      * @return the future; EOPNOTSUPP where the filesystem cannot preallocate
      */
     public Future<Void> allocate(long position, long length) {
-        Promise<Void> promise = file.newPromise();
-        if (position < 0) {
-            return promise.setFailure(RequestChecks.position("position", position));
-        }
-        if (length <= 0) {
-            return promise.setFailure(new IllegalArgumentException("length: " + length + " (expected: > 0)"));
-        }
-        Throwable invalid = RequestChecks.range(position, length);
-        if (invalid != null) {
-            return promise.setFailure(invalid);
-        }
-        return dataless(IoRequest.ALLOCATE, position, length, promise);
-    }
-
-    private <T> Future<T> submit(byte kind, ByteBuf buf, ByteBuf[] bufs, long position, Promise<T> promise) {
-        if (promise == null) {
-            return file.<T>newPromise().setFailure(new NullPointerException("promise"));
-        }
-        RequestIntake.submit(file, kind, buf, bufs, position, promise, null, null);
-        return promise;
-    }
-
-    private Future<Void> dataless(byte kind, long position, long length, Promise<Void> promise) {
-        Throwable invalid = RequestChecks.channel(file, false, kind == IoRequest.TRUNCATE
-                || kind == IoRequest.ALLOCATE);
-        if (invalid != null) {
-            return promise.setFailure(invalid);
-        }
-        driver.submit(IoRequest.newRequest(file, kind, null, null, position, length, promise));
-        return promise;
+        return RequestIntake.submitDataless(file, IoRequest.ALLOCATE, position, length);
     }
 
     /**

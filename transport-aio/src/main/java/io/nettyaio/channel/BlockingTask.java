@@ -1,6 +1,7 @@
 package io.nettyaio.channel;
 
 import io.netty.buffer.ByteBuf;
+import io.nettyaio.linux.AioAbi;
 import io.nettyaio.linux.NativeIoException;
 
 import java.io.IOException;
@@ -29,12 +30,23 @@ final class BlockingTask implements Runnable, BufferSegments.Visitor {
 
     @Override
     public void run() {
+        IoRequest r = request;
+        short previousPriority = 0;
+        boolean prioritySet = false;
         try {
-            result = perform(request);
+            if (r.ioPriority() != 0) {
+                previousPriority = ThreadIoPriority.set(r.ioPriority());
+                prioritySet = true;
+            }
+            result = perform(r);
         } catch (NativeIoException e) {
             result = -e.errno();
         } catch (Throwable t) {
             error = t;
+        } finally {
+            if (prioritySet) {
+                ThreadIoPriority.restore(previousPriority);
+            }
         }
         lane.handBack(this);
     }
@@ -55,6 +67,15 @@ final class BlockingTask implements Runnable, BufferSegments.Visitor {
             default:
                 break;
         }
+        long n = transfer(r, fileIo);
+        if (n > 0 && (r.rwFlags() & AioAbi.RWF_DSYNC) != 0) {
+            // the thread's write has no RWF_DSYNC: a sync after it keeps the promise's meaning
+            fileIo.sync((r.rwFlags() & AioAbi.RWF_SYNC) != 0);
+        }
+        return n;
+    }
+
+    private long transfer(IoRequest r, FileIo fileIo) throws IOException {
         ByteBuf bounce = r.bounceBuffer();
         if (bounce != null) {
             int index = (int) r.done();

@@ -36,6 +36,8 @@ final class FileState {
     private final boolean direct;
     private final int memoryAlignment;
     private final int offsetAlignment;
+    /** The channel's default I/O priority (0: none). */
+    private final short ioPriority;
     private final ListenerExecutor listeners;
     private final Promise<Void> closePromise;
     private volatile int state;
@@ -57,6 +59,7 @@ final class FileState {
         this.direct = options.direct;
         this.memoryAlignment = memoryAlignment;
         this.offsetAlignment = offsetAlignment;
+        this.ioPriority = options.priority == null ? 0 : options.priority.value();
         this.listeners = new ListenerExecutor(executor);
         this.closePromise = listeners.newPromise();
     }
@@ -99,6 +102,12 @@ final class FileState {
 
     int offsetAlignment() {
         return offsetAlignment;
+    }
+
+    /** @return the priority a request with {@code options} carries: its own, else the channel's default */
+    short ioPriority(AioRequestOptions options) {
+        AioIoPriority own = options.priority();
+        return own != null ? own.value() : ioPriority;
     }
 
     /** @return whether {@code bytes} is a multiple of the offset alignment (always, when not DIRECT) */

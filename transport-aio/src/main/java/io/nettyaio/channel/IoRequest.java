@@ -51,6 +51,9 @@ final class IoRequest {
     private Object attachment;
     /** Direct copy of the data for buffers the kernel cannot address. */
     private ByteBuf bounce;
+    /** The I/O priority to carry (0: none), and a write's RWF_DSYNC / RWF_SYNC. */
+    private short ioPriority;
+    private int rwFlags;
 
     private IoRequest(Recycler.Handle<IoRequest> handle) {
         this.handle = handle;
@@ -71,6 +74,8 @@ final class IoRequest {
         r.bounce = null;
         r.handler = null;
         r.attachment = null;
+        r.ioPriority = 0;
+        r.rwFlags = 0;
         return r;
     }
 
@@ -82,6 +87,22 @@ final class IoRequest {
         r.handler = (AioCompletionHandler<Object>) handler;
         r.attachment = attachment;
         return r;
+    }
+
+    /** Sets what the request carries besides its data: an I/O priority and a write's durability flags. */
+    void ioOptions(short ioPriority, int rwFlags) {
+        this.ioPriority = ioPriority;
+        this.rwFlags = rwFlags;
+    }
+
+    /** @return the I/O priority to carry, encoded as ioprio_set takes it; 0: none */
+    short ioPriority() {
+        return ioPriority;
+    }
+
+    /** @return a write's RWF_DSYNC / RWF_SYNC (0 for reads and plain writes) */
+    int rwFlags() {
+        return rwFlags;
     }
 
     FileState file() {

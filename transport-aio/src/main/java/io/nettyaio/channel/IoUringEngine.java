@@ -122,16 +122,17 @@ final class IoUringEngine extends AbstractIoEngine {
     private long submitSqe(IoRequest r, int slot) {
         int fd = ((NativeFileIo) r.file().io()).fd(); // files of this engine are opened by openFile: always native
         short data = (short) slot;
+        short prio = r.ioPriority();
         switch (r.kind()) {
             case IoRequest.FSYNC:
-                return ring.submit(OP_FSYNC, fd, 0, 0, 0, 0, (short) 0, data);
+                return ring.submit(OP_FSYNC, fd, 0, 0, 0, 0, prio, data);
             case IoRequest.FDATASYNC:
-                return ring.submit(OP_FSYNC, fd, 0, 0, 0, FSYNC_DATASYNC, (short) 0, data);
+                return ring.submit(OP_FSYNC, fd, 0, 0, 0, FSYNC_DATASYNC, prio, data);
             case IoRequest.ALLOCATE:
                 // fallocate: offset in off, length in addr, mode in len
-                return ring.submit(OP_FALLOCATE, fd, r.offset(), r.remaining(), 0, 0, (short) 0, data);
+                return ring.submit(OP_FALLOCATE, fd, r.offset(), r.remaining(), 0, 0, prio, data);
             case IoRequest.TRUNCATE:
-                return ring.submit(OP_FTRUNCATE, fd, r.offset(), 0, 0, 0, (short) 0, data);
+                return ring.submit(OP_FTRUNCATE, fd, r.offset(), 0, 0, 0, prio, data);
             default:
                 break;
         }
@@ -139,14 +140,15 @@ final class IoUringEngine extends AbstractIoEngine {
         long address = r.contiguousAddress();
         if (address != 0) {
             int length = (int) Math.min(r.remaining(), MAX_RW_COUNT);
-            return ring.submit(read ? OP_READ : OP_WRITE, fd, r.offset(), address, length, 0, (short) 0, data);
+            return ring.submit(read ? OP_READ : OP_WRITE, fd, r.offset(), address, length, r.rwFlags(), prio, data);
         }
         IovecArray iov = iovecs[slot];
         if (iov == null) {
             iov = iovecs[slot] = new IovecArray(AioAbi.MAX_IOV);
         }
         int count = filler.fill(iov, r);
-        return ring.submit(read ? OP_READV : OP_WRITEV, fd, r.offset(), iov.address(), count, 0, (short) 0, data);
+        return ring.submit(read ? OP_READV : OP_WRITEV, fd, r.offset(), iov.address(), count, r.rwFlags(), prio,
+                data);
     }
 
     /** A completion from the ring, on the loop thread. */

@@ -21,9 +21,11 @@ final class OpenOptions {
     final boolean dsync;
     final boolean direct;
     final boolean noatime;
+    /** The channel's default I/O priority, or {@code null}. */
+    final AioIoPriority priority;
 
     private OpenOptions(boolean read, boolean write, boolean create, boolean createNew, boolean truncate,
-                        boolean dsync, boolean direct, boolean noatime) {
+                        boolean dsync, boolean direct, boolean noatime, AioIoPriority priority) {
         this.read = read;
         this.write = write;
         this.create = create;
@@ -32,6 +34,7 @@ final class OpenOptions {
         this.dsync = dsync;
         this.direct = direct;
         this.noatime = noatime;
+        this.priority = priority;
     }
 
     /**
@@ -47,6 +50,7 @@ final class OpenOptions {
         boolean dsync = false;
         boolean direct = false;
         boolean noatime = false;
+        AioIoPriority priority = null;
         for (int i = 0; i < options.length; i++) {
             OpenOption o = options[i];
             if (o == null) {
@@ -68,16 +72,23 @@ final class OpenOptions {
                 direct = true;
             } else if (o == AioOpenOption.NOATIME) {
                 noatime = true;
+            } else if (o instanceof AioIoPriority) {
+                priority = (AioIoPriority) o;
+                IllegalArgumentException denied = RequestChecks.priority(priority);
+                if (denied != null) {
+                    throw denied;
+                }
             } else {
                 throw new IllegalArgumentException("options[" + i + "]: " + o + " (expected: READ, WRITE, CREATE, "
-                        + "CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC, DIRECT or NOATIME)");
+                        + "CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC, DIRECT, NOATIME or an AioIoPriority)");
             }
         }
         if (!write && (create || createNew || truncate)) {
             throw new IllegalArgumentException("options: " + Arrays.toString(options)
                     + " (expected: WRITE with CREATE, CREATE_NEW or TRUNCATE_EXISTING)");
         }
-        return new OpenOptions(read || !write, write, create, createNew, truncate, dsync, direct, noatime);
+        return new OpenOptions(read || !write, write, create, createNew, truncate, dsync, direct, noatime,
+                priority);
     }
 
     /** @return the flags for open(2) */

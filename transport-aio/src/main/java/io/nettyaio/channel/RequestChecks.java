@@ -16,6 +16,49 @@ import java.nio.channels.NonWritableChannelException;
 final class RequestChecks {
     private RequestChecks() { }
 
+    /** The checks that come before the buffers are retained: buffers, channel, position, options. */
+    static Throwable request(String name, FileState file, ByteBuf buf, ByteBuf[] bufs, boolean read, long position,
+                             AioRequestOptions options) {
+        Throwable invalid = buffers(name, buf, bufs, read);
+        if (invalid == null) {
+            invalid = channel(file, read, !read);
+        }
+        if (invalid == null) {
+            invalid = position("position", position);
+        }
+        if (invalid == null && options == null) {
+            invalid = new NullPointerException("options");
+        }
+        if (invalid == null) {
+            invalid = priority(options.priority());
+        }
+        return invalid;
+    }
+
+    /** Sync, truncate ({@code position} is the size) and allocate: the channel's mode, then the range. */
+    static Throwable dataless(FileState file, byte kind, long position, long length) {
+        boolean metadata = kind == IoRequest.TRUNCATE || kind == IoRequest.ALLOCATE;
+        Throwable invalid = channel(file, false, metadata);
+        if (invalid == null && metadata) {
+            invalid = position(kind == IoRequest.TRUNCATE ? "size" : "position", position);
+        }
+        if (invalid == null && kind == IoRequest.ALLOCATE) {
+            invalid = length <= 0 ? new IllegalArgumentException("length: " + length + " (expected: > 0)")
+                    : range(position, length);
+        }
+        return invalid;
+    }
+
+    /** The real-time class needs a capability; without it the kernel would only say EPERM, in the completion. */
+    static IllegalArgumentException priority(AioIoPriority priority) {
+        if (priority != null && priority.ioClass() == AioIoPriority.Class.REALTIME
+                && !Capabilities.mayUseRealtimeIoPriority()) {
+            return new IllegalArgumentException("priority: " + priority + " (expected: CAP_SYS_ADMIN or CAP_SYS_NICE "
+                    + "for the real-time class; this process has neither)");
+        }
+        return null;
+    }
+
     /** Null buffers, and read-only memory anywhere a read would write. */
     static Throwable buffers(String name, ByteBuf buf, ByteBuf[] bufs, boolean read) {
         if (bufs == null) {

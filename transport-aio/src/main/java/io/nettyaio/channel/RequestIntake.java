@@ -2,6 +2,7 @@ package io.nettyaio.channel;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.IllegalReferenceCountException;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
 /**
@@ -12,12 +13,36 @@ import io.netty.util.concurrent.Promise;
 final class RequestIntake {
     private RequestIntake() { }
 
+    /** A promise's request that moves data, with the channel's defaults; see the next method. */
+    static <T> Future<T> submit(FileState file, byte kind, ByteBuf buf, ByteBuf[] bufs, long position,
+                                Promise<T> promise) {
+        if (promise == null) {
+            return file.<T>newPromise().setFailure(new NullPointerException("promise"));
+        }
+        submit(file, kind, buf, bufs, position, AioRequestOptions.DEFAULT, promise, null, null);
+        return promise;
+    }
+
+    /** Checks and hands to the driver a request that moves no data: sync, truncate, allocate. */
+    static Future<Void> submitDataless(FileState file, byte kind, long position, long length) {
+        Promise<Void> promise = file.newPromise();
+        Throwable invalid = RequestChecks.dataless(file, kind, position, length);
+        if (invalid != null) {
+            return promise.setFailure(invalid);
+        }
+        IoRequest r = IoRequest.newRequest(file, kind, null, null, position, length, promise);
+        r.ioOptions(file.ioPriority(AioRequestOptions.DEFAULT), 0);
+        file.driver().submit(r);
+        return promise;
+    }
+
     /**
      * Checks, retains and hands to the driver a request that moves data, completing either {@code promise} or
      * {@code handler} (exactly one is non-null). Never throws: every problem completes the one or the other.
      */
-    static void submit(FileState file, byte kind, ByteBuf buf, ByteBuf[] array, long position, Promise<?> promise,
-                        AioCompletionHandler<Object> handler, Object attachment) {
+    static void submit(FileState file, byte kind, ByteBuf buf, ByteBuf[] array, long position,
+                       AioRequestOptions options, Promise<?> promise, AioCompletionHandler<Object> handler,
+                       Object attachment) {
         boolean read = kind == IoRequest.READ || kind == IoRequest.READ_FULLY || kind == IoRequest.READV;
         boolean vectored = kind == IoRequest.READV || kind == IoRequest.WRITEV;
         String name = (read ? "dst" : "src") + (vectored ? "s" : "");
@@ -27,13 +52,7 @@ final class RequestIntake {
             return;
         }
         ByteBuf[] bufs = array == null ? null : array.clone(); // the caller may reuse its array meanwhile
-        Throwable invalid = RequestChecks.buffers(name, buf, bufs, read);
-        if (invalid == null) {
-            invalid = RequestChecks.channel(file, read, !read);
-        }
-        if (invalid == null) {
-            invalid = RequestChecks.position("position", position);
-        }
+        Throwable invalid = RequestChecks.request(name, file, buf, bufs, read, position, options);
         if (invalid != null) {
             finishEarly(promise, handler, attachment, invalid, zero);
             return;
@@ -59,8 +78,10 @@ final class RequestIntake {
                 finishEarly(promise, handler, attachment, invalid, zero);
                 return;
             }
-            file.driver().submit(handler == null ? IoRequest.newRequest(file, kind, buf, bufs, position, length, promise)
-                    : IoRequest.newRequest(file, kind, buf, position, length, attachment, handler));
+            IoRequest r = handler == null ? IoRequest.newRequest(file, kind, buf, bufs, position, length, promise)
+                    : IoRequest.newRequest(file, kind, buf, position, length, attachment, handler);
+            r.ioOptions(file.ioPriority(options), read ? 0 : options.rwFlags());
+            file.driver().submit(r);
         } catch (Throwable t) {
             release(buf, bufs, retained); // nothing was handed over: the references taken above are ours to return
             finishEarly(promise, handler, attachment, t, zero);

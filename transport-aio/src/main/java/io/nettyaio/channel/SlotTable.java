@@ -60,7 +60,10 @@ final class SlotTable {
         }
         boolean carriesNowait = !r.isDataless();
         if (carriesNowait) {
-            iocbs.setRwFlags(slot, AioAbi.RWF_NOWAIT);
+            iocbs.setRwFlags(slot, AioAbi.RWF_NOWAIT | r.rwFlags());
+        }
+        if (r.ioPriority() != 0) {
+            iocbs.setPriority(slot, r.ioPriority());
         }
         iocbs.setEventFd(slot, eventFd);
         requests[slot] = r;

@@ -251,6 +251,44 @@ public abstract class AioFileChannelContractTest {
     }
 
     @Test
+    void shouldWriteDurablyInOneRequestAndCarryPrioritiesOnEveryEngine() throws Exception {
+        byte[] data = random(2 * BLOCK, 77);
+        AioIoPriority channelDefault = AioIoPriority.of(AioIoPriority.Class.BEST_EFFORT, 2);
+        try (AioFileChannel ch = open(file, READ, WRITE, CREATE, channelDefault)) {
+            ByteBuf first = Unpooled.directBuffer(BLOCK).writeBytes(data, 0, BLOCK);
+            assertEquals(BLOCK, await(ch.write(first, 0, AioRequestOptions.DSYNC)));
+            assertEquals(0, first.readableBytes());
+            first.release();
+            ByteBuf second = Unpooled.wrappedBuffer(data, BLOCK, BLOCK); // heap: bounced
+            CountDownLatch written = new CountDownLatch(1);
+            AtomicInteger result = new AtomicInteger();
+            ch.write(second, BLOCK, AioRequestOptions.SYNC.withPriority(AioIoPriority.IDLE), result,
+                    new AioCompletionHandler<AtomicInteger>() {
+                        @Override
+                        public void completed(int n, AtomicInteger attachment) {
+                            attachment.set(n);
+                            written.countDown();
+                        }
+
+                        @Override
+                        public void failed(Throwable cause, AtomicInteger attachment) {
+                            attachment.set(-2);
+                            written.countDown();
+                        }
+                    });
+            assertTrue(written.await(30, TimeUnit.SECONDS));
+            assertEquals(BLOCK, result.get());
+            second.release();
+            ByteBuf back = Unpooled.directBuffer(2 * BLOCK);
+            assertEquals(2 * BLOCK, await(ch.read(back, 0, AioRequestOptions.DEFAULT.withPriority(AioIoPriority.IDLE))));
+            assertArrayEquals(data, ByteBufUtil.getBytes(back));
+            back.release();
+            assertMessage(NullPointerException.class, "options", ch.read(Unpooled.buffer(1), 0,
+                    (AioRequestOptions) null));
+        }
+    }
+
+    @Test
     void shouldFailBadInputWithMessagesNamingArgumentValueAndRequirement() throws Exception {
         Files.write(file, random(8192, 9));
         try (AioFileChannel ch = open(file, READ, WRITE)) {
@@ -266,7 +304,7 @@ public abstract class AioFileChannelContractTest {
             assertMessage(NullPointerException.class, "dsts", ch.read((ByteBuf[]) null, 0));
             assertMessage(NullPointerException.class, "srcs[1]",
                     ch.write(new ByteBuf[]{Unpooled.EMPTY_BUFFER, null}, 0));
-            assertMessage(NullPointerException.class, "promise", ch.read(buf, 0, null));
+            assertMessage(NullPointerException.class, "promise", ch.read(buf, 0, (Promise<Integer>) null));
             ByteBuf readOnly = buf.asReadOnly();
             Throwable e = failure(ch.read(readOnly, 0));
             assertInstanceOf(IllegalArgumentException.class, e);

@@ -362,7 +362,7 @@ class BadInputTableTest {
                     NullPointerException.class, "srcs[1]")),
             row("null element in dsts", fx -> fails(fx.rw.read(new ByteBuf[]{null, fx.direct16()}, 0),
                     NullPointerException.class, "dsts[0]")),
-            row("null promise", fx -> fails(fx.rw.read(fx.direct16(), 0, null),
+            row("null promise", fx -> fails(fx.rw.read(fx.direct16(), 0, (Promise<Integer>) null),
                     NullPointerException.class, "promise")),
             row("null path", fx -> throwsNow(() -> AioFileChannel.open(null, loop, READ),
                     NullPointerException.class, "path")),
@@ -416,7 +416,7 @@ class BadInputTableTest {
             row("unsupported option", fx -> throwsNow(
                 () -> AioFileChannel.open(fx.file, loop, READ, StandardOpenOption.APPEND),
                     IllegalArgumentException.class, "options[1]: APPEND (expected: READ, WRITE, CREATE, "
-                    + "CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC, DIRECT or NOATIME)")),
+                    + "CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC, DIRECT, NOATIME or an AioIoPriority)")),
             row("read on a write-only channel", fx -> fails(fx.writeOnly.read(fx.direct16(), 0),
                     NonReadableChannelException.class,
                     "read on " + fx.file + ", opened without READ (expected: a channel opened with READ)")),
