@@ -53,9 +53,9 @@ public final class CatCommand {
             blockSize = cl.sizeValue("--bs", DEFAULT_BLOCK_SIZE, 1, 64 << 20);
             path = Path.of(cl.positionals("FILE").get(0));
             if (!Files.isRegularFile(path)) {
-                throw new UsageException("FILE: '" + path + "' (expected: an existing regular file)");
+                throw new CommandUsageException("FILE: '" + path + "' (expected: an existing regular file)");
             }
-        } catch (UsageException e) {
+        } catch (CommandUsageException e) {
             err.println("cat: " + e.getMessage());
             err.println("Run 'cat --help' for usage.");
             return 2;

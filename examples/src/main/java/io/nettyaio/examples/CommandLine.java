@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * A deliberately small command-line parser for the example commands: positional arguments, options with a value
  * ({@code --depth 8} or {@code --depth=8}), switches ({@code --direct}), {@code --help}/{@code -h}, and {@code --}
- * to end the options. Every mistake becomes a {@link UsageException} naming the flag, the value and the expectation.
+ * to end the options. Every mistake becomes a {@link CommandUsageException} naming the flag, the value and the
+ * expectation.
  */
 public final class CommandLine {
     private final Map<String, String> values;
@@ -31,10 +32,10 @@ public final class CommandLine {
      * @param valueFlags the options that take a value, e.g. {@code --depth}
      * @param switchFlags the options that take none, e.g. {@code --direct}; {@code --help} is always accepted
      * @return the parsed command line
-     * @throws UsageException for an unknown option or an option missing its value
+     * @throws CommandUsageException for an unknown option or an option missing its value
      */
     public static CommandLine parse(String[] args, Set<String> valueFlags, Set<String> switchFlags)
-            throws UsageException {
+            throws CommandUsageException {
         Map<String, String> values = new HashMap<>();
         Set<String> switches = new HashSet<>();
         List<String> positionals = new ArrayList<>();
@@ -57,18 +58,18 @@ public final class CommandLine {
                     } else if (i + 1 < args.length) {
                         values.put(flag, args[++i]);
                     } else {
-                        throw new UsageException(flag + ": missing value");
+                        throw new CommandUsageException(flag + ": missing value");
                     }
                 } else if (switchFlags.contains(flag) && eq < 0) {
                     switches.add(flag);
                 } else if (switchFlags.contains(flag)) {
-                    throw new UsageException(flag + ": '" + arg.substring(eq + 1) + "' (expected: no value)");
+                    throw new CommandUsageException(flag + ": '" + arg.substring(eq + 1) + "' (expected: no value)");
                 } else {
                     List<String> known = new ArrayList<>(valueFlags);
                     known.addAll(switchFlags);
                     known.add("--help");
                     Collections.sort(known);
-                    throw new UsageException("unknown option " + flag + " (expected one of: "
+                    throw new CommandUsageException("unknown option " + flag + " (expected one of: "
                             + String.join(", ", known) + ")");
                 }
             }
@@ -106,9 +107,9 @@ public final class CommandLine {
      * @param min the smallest accepted value
      * @param max the largest accepted value
      * @return the value
-     * @throws UsageException when the value is not an integer in {@code [min, max]}
+     * @throws CommandUsageException when the value is not an integer in {@code [min, max]}
      */
-    public int intValue(String flag, int defaultValue, int min, int max) throws UsageException {
+    public int intValue(String flag, int defaultValue, int min, int max) throws CommandUsageException {
         String text = values.get(flag);
         if (text == null) {
             return defaultValue;
@@ -121,7 +122,8 @@ public final class CommandLine {
         } catch (NumberFormatException e) {
             // reported below, with the expectation
         }
-        throw new UsageException(flag + ": '" + text + "' (expected: an integer from " + min + " to " + max + ")");
+        throw new CommandUsageException(flag + ": '" + text + "' (expected: an integer from " + min + " to " + max
+                + ")");
     }
 
     /**
@@ -132,9 +134,9 @@ public final class CommandLine {
      * @param min the smallest accepted size
      * @param max the largest accepted size
      * @return the size in bytes
-     * @throws UsageException when the value is not a size in {@code [min, max]}
+     * @throws CommandUsageException when the value is not a size in {@code [min, max]}
      */
-    public int sizeValue(String flag, int defaultValue, int min, int max) throws UsageException {
+    public int sizeValue(String flag, int defaultValue, int min, int max) throws CommandUsageException {
         String text = values.get(flag);
         if (text == null) {
             return defaultValue;
@@ -147,8 +149,8 @@ public final class CommandLine {
         } catch (NumberFormatException e) {
             // reported below, with the expectation
         }
-        throw new UsageException(flag + ": '" + text + "' (expected: a size in bytes such as 4096, 64k or 1m, from "
-                + ByteSizes.format(min) + " to " + ByteSizes.format(max) + ")");
+        throw new CommandUsageException(flag + ": '" + text
+                + "' (expected: a size in bytes such as 4096, 64k or 1m, from " + ByteSizes.format(min) + " to " + ByteSizes.format(max) + ")");
     }
 
     /**
@@ -156,14 +158,14 @@ public final class CommandLine {
      *
      * @param names the arguments' names, for messages, e.g. {@code SRC}, {@code DST}
      * @return the positional arguments, as many as {@code names}
-     * @throws UsageException when one is missing or there are too many
+     * @throws CommandUsageException when one is missing or there are too many
      */
-    public List<String> positionals(String... names) throws UsageException {
+    public List<String> positionals(String... names) throws CommandUsageException {
         if (positionals.size() < names.length) {
-            throw new UsageException("missing argument " + names[positionals.size()]);
+            throw new CommandUsageException("missing argument " + names[positionals.size()]);
         }
         if (positionals.size() > names.length) {
-            throw new UsageException("unexpected argument '" + positionals.get(names.length) + "' (expected: "
+            throw new CommandUsageException("unexpected argument '" + positionals.get(names.length) + "' (expected: "
                     + (names.length == 0 ? "no arguments" : String.join(" ", names)) + ")");
         }
         return List.copyOf(positionals);

@@ -51,7 +51,7 @@ public final class CopyCommand {
                 out.print(USAGE);
                 return 0;
             }
-        } catch (UsageException e) {
+        } catch (CommandUsageException e) {
             err.println("copy: " + e.getMessage());
             err.println("Run 'copy --help' for usage.");
             return 2;
@@ -107,7 +107,7 @@ public final class CopyCommand {
         int depth;
         int blockSize;
 
-        static CopyOptions parse(String[] args) throws UsageException {
+        static CopyOptions parse(String[] args) throws CommandUsageException {
             CommandLine cl = CommandLine.parse(args, Set.of("--depth", "--bs"), Set.of("--direct"));
             if (cl.helpRequested()) {
                 return null;
@@ -120,14 +120,14 @@ public final class CopyCommand {
             options.src = Path.of(files.get(0));
             options.dst = Path.of(files.get(1));
             if (!Files.isRegularFile(options.src)) {
-                throw new UsageException("SRC: '" + options.src + "' (expected: an existing regular file)");
+                throw new CommandUsageException("SRC: '" + options.src + "' (expected: an existing regular file)");
             }
             try {
                 if (Files.exists(options.dst) && Files.isSameFile(options.src, options.dst)) {
-                    throw new UsageException("DST: '" + options.dst + "' (expected: a file other than SRC)");
+                    throw new CommandUsageException("DST: '" + options.dst + "' (expected: a file other than SRC)");
                 }
             } catch (IOException e) {
-                throw new UsageException("DST: '" + options.dst + "' (" + e.getMessage() + ")");
+                throw new CommandUsageException("DST: '" + options.dst + "' (" + e.getMessage() + ")");
             }
             return options;
         }

@@ -55,9 +55,9 @@ public final class PipelineCommand {
             temporary = dirText == null;
             dir = temporary ? Files.createTempDirectory("netty-aio-pipeline-") : Path.of(dirText);
             if (!Files.isDirectory(dir)) {
-                throw new UsageException("--dir: '" + dirText + "' (expected: an existing directory)");
+                throw new CommandUsageException("--dir: '" + dirText + "' (expected: an existing directory)");
             }
-        } catch (UsageException e) {
+        } catch (CommandUsageException e) {
             err.println("pipeline: " + e.getMessage());
             err.println("Run 'pipeline --help' for usage.");
             return 2;

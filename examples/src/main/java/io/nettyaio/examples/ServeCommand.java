@@ -39,7 +39,7 @@ public final class ServeCommand {
         FileServer.Builder builder;
         try {
             builder = builder(args, System.out);
-        } catch (UsageException e) {
+        } catch (CommandUsageException e) {
             System.err.println("serve: " + e.getMessage());
             System.err.println("Run 'serve --help' for usage.");
             return 2;
@@ -72,7 +72,7 @@ public final class ServeCommand {
      * @param out where {@code --help} prints the usage
      * @return the builder, or {@code null} when help was printed
      */
-    static FileServer.Builder builder(String[] args, PrintStream out) throws UsageException {
+    static FileServer.Builder builder(String[] args, PrintStream out) throws CommandUsageException {
         CommandLine cl = CommandLine.parse(args, Set.of("--port", "--root", "--bind", "--chunk", "--reader"),
                 Set.of());
         if (cl.helpRequested()) {
@@ -85,21 +85,21 @@ public final class ServeCommand {
         String rootText = cl.value("--root", ".");
         Path root = Path.of(rootText);
         if (!Files.isDirectory(root)) {
-            throw new UsageException("--root: '" + rootText + "' (expected: an existing directory)");
+            throw new CommandUsageException("--root: '" + rootText + "' (expected: an existing directory)");
         }
         String bindText = cl.value("--bind", "127.0.0.1");
         InetAddress bind;
         try {
             bind = InetAddress.getByName(bindText);
         } catch (UnknownHostException e) {
-            throw new UsageException("--bind: '" + bindText + "' (expected: a local IP address or host name)");
+            throw new CommandUsageException("--bind: '" + bindText + "' (expected: a local IP address or host name)");
         }
         String readerText = cl.value("--reader", BodyReader.AIO.toString());
         BodyReader reader;
         try {
             reader = BodyReader.of(readerText);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--reader: '" + readerText + "' (expected: aio or blocking)");
+            throw new CommandUsageException("--reader: '" + readerText + "' (expected: aio or blocking)");
         }
         return FileServer.builder(root).port(port).bindAddress(bind).chunkSize(chunk).reader(reader);
     }

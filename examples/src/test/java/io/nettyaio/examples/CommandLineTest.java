@@ -14,12 +14,12 @@ class CommandLineTest {
     private static final Set<String> VALUES = Set.of("--depth", "--bs");
     private static final Set<String> SWITCHES = Set.of("--direct");
 
-    private static CommandLine parse(String... args) throws UsageException {
+    private static CommandLine parse(String... args) throws CommandUsageException {
         return CommandLine.parse(args, VALUES, SWITCHES);
     }
 
     @Test
-    void shouldReadValuesSwitchesAndPositionalsInAnyOrder() throws UsageException {
+    void shouldReadValuesSwitchesAndPositionalsInAnyOrder() throws CommandUsageException {
         CommandLine cl = parse("a", "--depth", "8", "--direct", "--bs=64k", "b");
         assertEquals(8, cl.intValue("--depth", 1, 1, 1024));
         assertEquals(65536, cl.sizeValue("--bs", 1, 1, 1 << 20));
@@ -29,7 +29,7 @@ class CommandLineTest {
     }
 
     @Test
-    void shouldUseDefaultsForAbsentOptions() throws UsageException {
+    void shouldUseDefaultsForAbsentOptions() throws CommandUsageException {
         CommandLine cl = parse("file");
         assertEquals(4, cl.intValue("--depth", 4, 1, 1024));
         assertEquals(4096, cl.sizeValue("--bs", 4096, 1, 1 << 20));
@@ -37,57 +37,59 @@ class CommandLineTest {
     }
 
     @Test
-    void shouldTreatEverythingAfterDoubleDashAsPositional() throws UsageException {
+    void shouldTreatEverythingAfterDoubleDashAsPositional() throws CommandUsageException {
         assertEquals(List.of("--depth", "-x"), parse("--", "--depth", "-x").positionals("A", "B"));
     }
 
     @Test
-    void shouldRecognizeHelp() throws UsageException {
+    void shouldRecognizeHelp() throws CommandUsageException {
         assertTrue(parse("-h").helpRequested());
         assertTrue(parse("x", "--help").helpRequested());
     }
 
     @Test
-    void shouldNameFlagValueAndExpectationForBadInteger() throws UsageException {
+    void shouldNameFlagValueAndExpectationForBadInteger() throws CommandUsageException {
         CommandLine cl = parse("--depth", "0");
-        UsageException e = assertThrows(UsageException.class, () -> cl.intValue("--depth", 4, 1, 1024));
+        CommandUsageException e = assertThrows(CommandUsageException.class, () -> cl.intValue("--depth", 4, 1, 1024));
         assertEquals("--depth: '0' (expected: an integer from 1 to 1024)", e.getMessage());
         CommandLine word = parse("--depth", "many");
-        assertTrue(assertThrows(UsageException.class, () -> word.intValue("--depth", 4, 1, 1024)).getMessage()
+        assertTrue(assertThrows(CommandUsageException.class, () -> word.intValue("--depth", 4, 1, 1024)).getMessage()
                 .startsWith("--depth: 'many' (expected: an integer"));
     }
 
     @Test
-    void shouldNameFlagValueAndExpectationForBadSize() throws UsageException {
+    void shouldNameFlagValueAndExpectationForBadSize() throws CommandUsageException {
         CommandLine cl = parse("--bs", "12q");
-        UsageException e = assertThrows(UsageException.class, () -> cl.sizeValue("--bs", 4096, 512, 1 << 20));
+        CommandUsageException e = assertThrows(CommandUsageException.class,
+                () -> cl.sizeValue("--bs", 4096, 512, 1 << 20));
         assertEquals("--bs: '12q' (expected: a size in bytes such as 4096, 64k or 1m, from 512 B to 1.0 MiB)",
                 e.getMessage());
     }
 
     @Test
     void shouldRejectUnknownOptionListingTheKnownOnes() {
-        UsageException e = assertThrows(UsageException.class, () -> parse("--frobnicate"));
+        CommandUsageException e = assertThrows(CommandUsageException.class, () -> parse("--frobnicate"));
         assertEquals("unknown option --frobnicate (expected one of: --bs, --depth, --direct, --help)", e.getMessage());
     }
 
     @Test
     void shouldRejectOptionMissingItsValue() {
-        assertEquals("--depth: missing value", assertThrows(UsageException.class, () -> parse("--depth")).getMessage());
+        assertEquals("--depth: missing value",
+                assertThrows(CommandUsageException.class, () -> parse("--depth")).getMessage());
     }
 
     @Test
     void shouldRejectValueGivenToSwitch() {
         assertEquals("--direct: 'yes' (expected: no value)",
-                assertThrows(UsageException.class, () -> parse("--direct=yes")).getMessage());
+                assertThrows(CommandUsageException.class, () -> parse("--direct=yes")).getMessage());
     }
 
     @Test
-    void shouldRejectMissingAndExtraPositionals() throws UsageException {
+    void shouldRejectMissingAndExtraPositionals() throws CommandUsageException {
         assertEquals("missing argument DST",
-                assertThrows(UsageException.class, () -> parse("a").positionals("SRC", "DST")).getMessage());
+                assertThrows(CommandUsageException.class, () -> parse("a").positionals("SRC", "DST")).getMessage());
         assertEquals("unexpected argument 'c' (expected: SRC DST)",
-                assertThrows(UsageException.class, () -> parse("a", "b", "c").positionals("SRC", "DST"))
+                assertThrows(CommandUsageException.class, () -> parse("a", "b", "c").positionals("SRC", "DST"))
                         .getMessage());
     }
 

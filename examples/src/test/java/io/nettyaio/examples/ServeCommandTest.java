@@ -28,7 +28,7 @@ class ServeCommandTest {
         "--reader|nio|--reader: 'nio' (expected: aio or blocking)",
     })
     void shouldNameFlagValueAndExpectation(String flag, String value, String message) {
-        UsageException e = assertThrows(UsageException.class,
+        CommandUsageException e = assertThrows(CommandUsageException.class,
                 () -> ServeCommand.builder(new String[] {flag, value}, err));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
     }

@@ -39,7 +39,7 @@ public final class BenchCommand {
             BenchOptions options;
             try {
                 options = BenchOptions.parse(args);
-            } catch (UsageException e) {
+            } catch (BenchUsageException e) {
                 return usageError(err, e);
             }
             if (options.help()) {
@@ -64,7 +64,7 @@ public final class BenchCommand {
         BenchResult result;
         try {
             result = new BenchRunner(err, progress).run(options);
-        } catch (UsageException e) {
+        } catch (BenchUsageException e) {
             return usageError(err, e);
         } catch (IOException e) {
             err.println("bench: " + options.engine().flagValue() + ": " + e.getMessage());
@@ -101,7 +101,7 @@ public final class BenchCommand {
         }
     }
 
-    private static int usageError(PrintStream err, UsageException e) {
+    private static int usageError(PrintStream err, BenchUsageException e) {
         err.println("bench: " + e.getMessage());
         err.println("Run 'bench --help' for usage.");
         return 2;

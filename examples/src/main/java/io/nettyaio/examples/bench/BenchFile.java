@@ -23,12 +23,13 @@ final class BenchFile {
      * @param file the file
      * @param size the least length wanted
      * @param log  where to say that the file is being written
-     * @throws UsageException when the path exists and is not a regular file
+     * @throws BenchUsageException when the path exists and is not a regular file
      * @throws IOException    when it cannot be written
      */
-    static void prepare(Path file, long size, PrintStream log) throws IOException, UsageException {
+    static void prepare(Path file, long size, PrintStream log) throws IOException, BenchUsageException {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
-            throw UsageException.badValue("--file", file.toString(), "a regular file, or a path where one can be made");
+            throw BenchUsageException.badValue("--file", file.toString(),
+                    "a regular file, or a path where one can be made");
         }
         long length = Files.exists(file) ? Files.size(file) : 0;
         if (length >= size) {

@@ -48,9 +48,9 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
      *
      * @param args the options, without the {@code bench} command name
      * @return the options
-     * @throws UsageException naming the flag, the value and what was expected
+     * @throws BenchUsageException naming the flag, the value and what was expected
      */
-    public static BenchOptions parse(String[] args) throws UsageException {
+    public static BenchOptions parse(String[] args) throws BenchUsageException {
         BenchOptions d = defaults();
         EngineKind engine = d.engine;
         Pattern pattern = d.pattern;
@@ -77,7 +77,7 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
             }
             if ("--json".equals(flag) || "--help".equals(flag) || "-h".equals(flag)) {
                 if (value != null) {
-                    throw UsageException.badValue(flag, value, "no value");
+                    throw BenchUsageException.badValue(flag, value, "no value");
                 }
                 if ("--json".equals(flag)) {
                     json = true;
@@ -87,12 +87,13 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
                 continue;
             }
             if (!isValueFlag(flag)) {
-                throw new UsageException("unknown flag: " + arg + " (expected one of: --engine, --rw, --bs, --iodepth,"
-                        + " --direct, --size, --runtime, --warmup, --file, --loops, --json, --help)");
+                throw new BenchUsageException("unknown flag: " + arg
+                        + " (expected one of: --engine, --rw, --bs, --iodepth, --direct, --size, --runtime, --warmup,"
+                        + " --file, --loops, --json, --help)");
             }
             if (value == null) {
                 if (i + 1 >= args.length) {
-                    throw new UsageException(flag + ": missing value (expected: " + expectedFor(flag) + ")");
+                    throw new BenchUsageException(flag + ": missing value (expected: " + expectedFor(flag) + ")");
                 }
                 value = args[++i];
             }
@@ -107,7 +108,7 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
                     bs = Sizes.parse(flag, value);
                     bsText = value;
                     if (bs > MAX_BS) {
-                        throw UsageException.badValue(flag, value, "at most 1g");
+                        throw BenchUsageException.badValue(flag, value, "at most 1g");
                     }
                     break;
                 case "--iodepth":
@@ -128,7 +129,7 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
                     break;
                 case "--file":
                     if (value.isEmpty()) {
-                        throw UsageException.badValue(flag, "''", "a file path");
+                        throw BenchUsageException.badValue(flag, "''", "a file path");
                     }
                     file = Paths.get(value);
                     break;
@@ -140,12 +141,12 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
             }
         }
         if (direct && bs % MIN_DIRECT_ALIGNMENT != 0) {
-            throw UsageException.badValue("--bs", bsText, "a multiple of 512 with --direct true");
+            throw BenchUsageException.badValue("--bs", bsText, "a multiple of 512 with --direct true");
         }
         if (bs > size) {
             throw sizeText == null
-                    ? UsageException.badValue("--bs", bsText, "at most --size, " + Sizes.format(size))
-                    : UsageException.badValue("--size", sizeText, "at least --bs, " + bsText);
+                    ? BenchUsageException.badValue("--bs", bsText, "at most --size, " + Sizes.format(size))
+                    : BenchUsageException.badValue("--size", sizeText, "at least --bs, " + bsText);
         }
         return new BenchOptions(engine, pattern, (int) bs, iodepth, direct, size, runtime, warmup, file, loops, json,
                 help);
@@ -223,41 +224,41 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
         }
     }
 
-    private static int parseInt(String flag, String value, int min, int max) throws UsageException {
+    private static int parseInt(String flag, String value, int min, int max) throws BenchUsageException {
         String expected = "an integer from " + min + " to " + max;
         try {
             int n = Integer.parseInt(value);
             if (n < min || n > max) {
-                throw UsageException.badValue(flag, value, expected);
+                throw BenchUsageException.badValue(flag, value, expected);
             }
             return n;
         } catch (NumberFormatException e) {
-            throw UsageException.badValue(flag, value, expected);
+            throw BenchUsageException.badValue(flag, value, expected);
         }
     }
 
-    private static boolean parseBoolean(String flag, String value) throws UsageException {
+    private static boolean parseBoolean(String flag, String value) throws BenchUsageException {
         if ("true".equals(value)) {
             return true;
         }
         if ("false".equals(value)) {
             return false;
         }
-        throw UsageException.badValue(flag, value, "true or false");
+        throw BenchUsageException.badValue(flag, value, "true or false");
     }
 
-    private static double parseSeconds(String flag, String value, boolean zeroAllowed) throws UsageException {
+    private static double parseSeconds(String flag, String value, boolean zeroAllowed) throws BenchUsageException {
         String expected = zeroAllowed ? "seconds, 0 or more, like 2 or 0.5" : "seconds, more than 0, like 10 or 2.5";
         String digits = value.endsWith("s") ? value.substring(0, value.length() - 1) : value;
         double seconds;
         try {
             seconds = Double.parseDouble(digits);
         } catch (NumberFormatException e) {
-            throw UsageException.badValue(flag, value, expected);
+            throw BenchUsageException.badValue(flag, value, expected);
         }
         // Double.parseDouble also takes "NaN", "Infinity" and hex floats: allow plain decimals only.
         if (!digits.matches("[0-9]+(\\.[0-9]*)?|\\.[0-9]+") || seconds > 1e6 || (seconds == 0 && !zeroAllowed)) {
-            throw UsageException.badValue(flag, value, expected);
+            throw BenchUsageException.badValue(flag, value, expected);
         }
         return seconds;
     }

@@ -24,11 +24,11 @@ final class BenchRunner {
      * Runs the benchmark that {@code options} describe.
      *
      * @return the measured window's result
-     * @throws UsageException       when the options do not suit the file
+     * @throws BenchUsageException       when the options do not suit the file
      * @throws IOException          when a request fails or the file cannot be prepared or opened
      * @throws InterruptedException when interrupted while waiting
      */
-    BenchResult run(BenchOptions options) throws IOException, UsageException, InterruptedException {
+    BenchResult run(BenchOptions options) throws IOException, BenchUsageException, InterruptedException {
         BenchFile.prepare(options.file(), options.size(), log);
         Flight flight = new Flight();
         Measurement measurement = new Measurement();

@@ -26,11 +26,11 @@ final class DefaultComparison {
                 + (int) (WARMUP_SECONDS + RUNTIME_SECONDS) + " s each. 'bench --help' lists the options.");
         try {
             BenchFile.prepare(options.file(), options.size(), err);
-            if (!JdkFiles.directWorks(options.file())) {
+            if (!JdkEngineSetup.directWorks(options.file())) {
                 err.println("bench: O_DIRECT does not work on " + options.file() + " (tmpfs?): comparing buffered I/O");
                 options = options.withDirect(false);
             }
-        } catch (IOException | UsageException e) {
+        } catch (IOException | BenchUsageException e) {
             err.println("bench: cannot prepare " + options.file() + ": " + e.getMessage());
             return 1;
         }
@@ -48,7 +48,7 @@ final class DefaultComparison {
             }
             try {
                 results.add(runner.run(options.withEngine(engine)));
-            } catch (IOException | UsageException e) {
+            } catch (IOException | BenchUsageException e) {
                 err.println("bench: " + engine.flagValue() + " failed: " + e.getMessage());
                 status = 1;
             } catch (RuntimeException e) {

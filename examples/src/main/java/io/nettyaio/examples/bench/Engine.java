@@ -11,10 +11,10 @@ interface Engine extends AutoCloseable {
     /**
      * Opens the file, allocates buffers, starts the stall probes, then {@link Flight#launch launches} every slot.
      *
-     * @throws UsageException when the options do not suit the file (for example O_DIRECT alignment)
+     * @throws BenchUsageException when the options do not suit the file (for example O_DIRECT alignment)
      * @throws IOException    when the file cannot be opened
      */
-    void start() throws IOException, UsageException;
+    void start() throws IOException, BenchUsageException;
 
     /**
      * Describes the engine's own counters for the whole run (warm-up included), for people reading stderr.

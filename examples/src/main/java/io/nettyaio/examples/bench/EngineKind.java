@@ -29,12 +29,12 @@ public enum EngineKind {
         return flagValue;
     }
 
-    static EngineKind of(String flag, String value) throws UsageException {
+    static EngineKind of(String flag, String value) throws BenchUsageException {
         for (EngineKind kind : values()) {
             if (kind.flagValue.equals(value)) {
                 return kind;
             }
         }
-        throw UsageException.badValue(flag, value, "one of aio, native, jdk-async, jdk-sync");
+        throw BenchUsageException.badValue(flag, value, "one of aio, native, jdk-async, jdk-sync");
     }
 }

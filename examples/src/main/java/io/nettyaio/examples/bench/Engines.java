@@ -7,7 +7,7 @@ final class Engines {
     static Engine create(BenchOptions options, Flight flight, Measurement measurement) {
         switch (options.engine()) {
             case AIO:
-                return new AioEngine(options, flight, measurement);
+                return new AioFileChannelEngine(options, flight, measurement);
             case NATIVE:
                 return new NativeEngine(options, flight, measurement);
             case JDK_ASYNC:

@@ -30,19 +30,19 @@ final class JdkAsyncEngine implements Engine {
     }
 
     @Override
-    public void start() throws IOException, UsageException {
-        int align = JdkFiles.alignment(options);
+    public void start() throws IOException, BenchUsageException {
+        int align = JdkEngineSetup.alignment(options);
         List<Slot> slots = new ArrayList<>();
         for (int lane = 0; lane < options.loops(); lane++) {
             AsynchronousFileChannel channel = AsynchronousFileChannel.open(options.file(),
-                    JdkFiles.openOptions(options.direct()), null);
+                    JdkEngineSetup.openOptions(options.direct()), null);
             channels.add(channel);
             LatencyRecorder recorder = measurement.newRecorder();
             Offsets offsets = new Offsets(options.pattern().isRandom(), options.bs(), options.size(),
                     lane * (options.size() / options.bs() / options.loops()));
             for (int i = 0; i < options.iodepth(); i++) {
-                slots.add(new Slot(channel, JdkFiles.buffer(options.bs(), align), options.pattern().isRead(), offsets,
-                        recorder, flight));
+                slots.add(new Slot(channel, JdkEngineSetup.buffer(options.bs(), align), options.pattern().isRead(),
+                        offsets, recorder, flight));
             }
         }
         // No event loop here: the probe runs on a plain scheduled thread and so shows JVM-wide stalls (GC, a

@@ -30,17 +30,17 @@ final class JdkSyncEngine implements Engine {
     }
 
     @Override
-    public void start() throws IOException, UsageException {
-        int align = JdkFiles.alignment(options);
+    public void start() throws IOException, BenchUsageException {
+        int align = JdkEngineSetup.alignment(options);
         ThreadFactory factory = DaemonThreads.named("bench-jdk-sync");
         for (int lane = 0; lane < options.loops(); lane++) {
-            FileChannel channel = FileChannel.open(options.file(), JdkFiles.openOptions(options.direct()));
+            FileChannel channel = FileChannel.open(options.file(), JdkEngineSetup.openOptions(options.direct()));
             channels.add(channel);
             LatencyRecorder recorder = measurement.newRecorder();
             Offsets offsets = new Offsets(options.pattern().isRandom(), options.bs(), options.size(),
                     lane * (options.size() / options.bs() / options.loops()));
             for (int i = 0; i < options.iodepth(); i++) {
-                threads.add(factory.newThread(new Worker(channel, JdkFiles.buffer(options.bs(), align),
+                threads.add(factory.newThread(new Worker(channel, JdkEngineSetup.buffer(options.bs(), align),
                         options.pattern().isRead(), offsets, recorder, flight)));
             }
         }

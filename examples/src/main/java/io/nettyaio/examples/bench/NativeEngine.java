@@ -40,7 +40,7 @@ final class NativeEngine implements Engine {
     }
 
     @Override
-    public void start() throws IOException, UsageException {
+    public void start() throws IOException, BenchUsageException {
         if (!LinuxAio.isAvailable()) {
             throw new IOException("the native engine needs Linux AIO: " + LinuxAio.unavailabilityCause());
         }

@@ -48,12 +48,12 @@ public enum Pattern {
         return read;
     }
 
-    static Pattern of(String flag, String value) throws UsageException {
+    static Pattern of(String flag, String value) throws BenchUsageException {
         for (Pattern pattern : values()) {
             if (pattern.flagValue.equals(value)) {
                 return pattern;
             }
         }
-        throw UsageException.badValue(flag, value, "one of randread, randwrite, read, write");
+        throw BenchUsageException.badValue(flag, value, "one of randread, randwrite, read, write");
     }
 }

@@ -14,11 +14,11 @@ public final class Sizes {
      * @param flag  the flag the value belongs to, for the error message
      * @param value the text to parse
      * @return the size in bytes, greater than zero
-     * @throws UsageException if the text is not a positive size or does not fit in a {@code long}
+     * @throws BenchUsageException if the text is not a positive size or does not fit in a {@code long}
      */
-    public static long parse(String flag, String value) throws UsageException {
+    public static long parse(String flag, String value) throws BenchUsageException {
         if (value == null || value.isEmpty()) {
-            throw UsageException.badValue(flag, "''", EXPECTED);
+            throw BenchUsageException.badValue(flag, "''", EXPECTED);
         }
         int shift = 0;
         String digits = value;
@@ -39,19 +39,19 @@ public final class Sizes {
             digits = value.substring(0, value.length() - 1);
         }
         if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw UsageException.badValue(flag, value, EXPECTED);
+            throw BenchUsageException.badValue(flag, value, EXPECTED);
         }
         long n;
         try {
             n = Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            throw UsageException.badValue(flag, value, EXPECTED);
+            throw BenchUsageException.badValue(flag, value, EXPECTED);
         }
         if (n <= 0) {
-            throw UsageException.badValue(flag, value, EXPECTED);
+            throw BenchUsageException.badValue(flag, value, EXPECTED);
         }
         if (Long.numberOfLeadingZeros(n) <= shift) {
-            throw UsageException.badValue(flag, value, EXPECTED + ", at most " + Long.MAX_VALUE + " bytes");
+            throw BenchUsageException.badValue(flag, value, EXPECTED + ", at most " + Long.MAX_VALUE + " bytes");
         }
         return n << shift;
     }

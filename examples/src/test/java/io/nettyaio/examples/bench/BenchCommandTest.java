@@ -42,7 +42,7 @@ class BenchCommandTest {
     @Timeout(60)
     void shouldCompleteRequestsWithJdkAsyncUsingODirect() throws Exception {
         BenchFile.prepare(FILE, 8 << 20, new PrintStream(err, true, StandardCharsets.UTF_8));
-        assumeTrue(JdkFiles.directWorks(FILE), "O_DIRECT does not work under target/");
+        assumeTrue(JdkEngineSetup.directWorks(FILE), "O_DIRECT does not work under target/");
 
         int status = run("--engine", "jdk-async", "--rw", "randread", "--bs", "4k", "--iodepth", "8", "--direct",
                 "true", "--size", "8m", "--runtime", "1", "--warmup", "0.2", "--file", FILE.toString(), "--json");
@@ -59,7 +59,7 @@ class BenchCommandTest {
     void shouldCompleteRequestsWithAioOnTwoLoopsWhenKernelAioWorks() throws Exception {
         assumeTrue(Aio.isAvailable(), () -> "kernel AIO unavailable: " + Aio.unavailabilityCause());
         BenchFile.prepare(FILE, 8 << 20, new PrintStream(err, true, StandardCharsets.UTF_8));
-        boolean direct = JdkFiles.directWorks(FILE);
+        boolean direct = JdkEngineSetup.directWorks(FILE);
 
         int status = run("--engine", "aio", "--rw", "randwrite", "--bs", "4k", "--iodepth", "8", "--direct",
                 Boolean.toString(direct), "--size", "8m", "--runtime", "1", "--warmup", "0", "--file",

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchOptionsTest {
 
     @Test
-    void shouldParseEveryFlag() throws UsageException {
+    void shouldParseEveryFlag() throws BenchUsageException {
         BenchOptions o = BenchOptions.parse(new String[] {"--engine", "jdk-sync", "--rw", "write", "--bs", "1m",
             "--iodepth", "8", "--direct", "false", "--size", "1g", "--runtime", "2.5", "--warmup", "0", "--file",
             "x/y.dat", "--loops", "2", "--json"});
@@ -31,7 +31,7 @@ class BenchOptionsTest {
     }
 
     @Test
-    void shouldTakeFlagEqualsValueToo() throws UsageException {
+    void shouldTakeFlagEqualsValueToo() throws BenchUsageException {
         BenchOptions o = BenchOptions.parse(new String[] {"--engine=jdk-async", "--bs=8k", "--runtime=3s"});
         assertEquals(EngineKind.JDK_ASYNC, o.engine());
         assertEquals(8192, o.bs());
@@ -39,7 +39,7 @@ class BenchOptionsTest {
     }
 
     @Test
-    void shouldUseDefaultsForMissingFlags() throws UsageException {
+    void shouldUseDefaultsForMissingFlags() throws BenchUsageException {
         assertEquals(BenchOptions.defaults(), BenchOptions.parse(new String[0]));
         BenchOptions d = BenchOptions.defaults();
         assertEquals(EngineKind.AIO, d.engine());
@@ -54,7 +54,7 @@ class BenchOptionsTest {
     }
 
     @Test
-    void shouldRecognizeHelp() throws UsageException {
+    void shouldRecognizeHelp() throws BenchUsageException {
         assertTrue(BenchOptions.parse(new String[] {"--help"}).help());
         assertTrue(BenchOptions.parse(new String[] {"-h"}).help());
     }
@@ -91,12 +91,12 @@ class BenchOptionsTest {
     }
 
     @Test
-    void shouldAcceptUnalignedBlocksWithoutDirect() throws UsageException {
+    void shouldAcceptUnalignedBlocksWithoutDirect() throws BenchUsageException {
         assertEquals(1000, BenchOptions.parse(new String[] {"--bs", "1000", "--direct", "false"}).bs());
     }
 
     private static void assertMessage(String expected, String... args) {
-        UsageException e = assertThrows(UsageException.class, () -> BenchOptions.parse(args));
+        BenchUsageException e = assertThrows(BenchUsageException.class, () -> BenchOptions.parse(args));
         assertEquals(expected, e.getMessage());
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class SizesTest {
 
     @Test
-    void shouldParsePlainBytesAndPowerOf1024Suffixes() throws UsageException {
+    void shouldParsePlainBytesAndPowerOf1024Suffixes() throws BenchUsageException {
         assertEquals(4096, Sizes.parse("--bs", "4096"));
         assertEquals(4096, Sizes.parse("--bs", "4k"));
         assertEquals(4096, Sizes.parse("--bs", "4K"));
@@ -19,19 +19,19 @@ class SizesTest {
 
     @Test
     void shouldNameFlagValueAndExpectationWhenSizeIsBad() {
-        UsageException e = assertThrows(UsageException.class, () -> Sizes.parse("--bs", "4x"));
+        BenchUsageException e = assertThrows(BenchUsageException.class, () -> Sizes.parse("--bs", "4x"));
         assertEquals("--bs: 4x (expected: a positive size in bytes like 4096, 4k, 256m or 1g)", e.getMessage());
         for (String bad : new String[] {"", "k", "0", "-4k", "4.5k", "4kb", " 4k", "0x10"}) {
-            assertThrows(UsageException.class, () -> Sizes.parse("--size", bad), bad);
+            assertThrows(BenchUsageException.class, () -> Sizes.parse("--size", bad), bad);
         }
     }
 
     @Test
     void shouldRejectSizesThatOverflowALong() {
-        UsageException e = assertThrows(UsageException.class, () -> Sizes.parse("--size", "9999999999g"));
+        BenchUsageException e = assertThrows(BenchUsageException.class, () -> Sizes.parse("--size", "9999999999g"));
         assertEquals("--size: 9999999999g (expected: a positive size in bytes like 4096, 4k, 256m or 1g, at most "
                 + Long.MAX_VALUE + " bytes)", e.getMessage());
-        assertThrows(UsageException.class, () -> Sizes.parse("--size", "99999999999999999999"));
+        assertThrows(BenchUsageException.class, () -> Sizes.parse("--size", "99999999999999999999"));
     }
 
     @Test

@@ -13,9 +13,12 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** What both JDK engines need: open options, the alignment the JDK demands for O_DIRECT, aligned buffers. */
-final class JdkFiles {
-    private JdkFiles() { }
+/**
+ * What both JDK engines ({@code jdk-async}, {@code jdk-sync}) need to start: open options, the alignment the JDK
+ * demands for O_DIRECT, aligned buffers, and a probe for whether O_DIRECT works on the file at all.
+ */
+final class JdkEngineSetup {
+    private JdkEngineSetup() { }
 
     static Set<OpenOption> openOptions(boolean direct) {
         Set<OpenOption> options = new HashSet<>();
@@ -31,7 +34,7 @@ final class JdkFiles {
      * The JDK checks O_DIRECT buffers, positions and lengths against the file store's block size (often 4096 even
      * where the device accepts 512), so that is the alignment to respect.
      */
-    static int alignment(BenchOptions options) throws IOException, UsageException {
+    static int alignment(BenchOptions options) throws IOException, BenchUsageException {
         if (!options.direct()) {
             return 1;
         }
@@ -41,7 +44,7 @@ final class JdkFiles {
         }
         int align = (int) blockSize;
         if (options.bs() % align != 0) {
-            throw UsageException.badValue("--bs", Integer.toString(options.bs()), "a multiple of " + align
+            throw BenchUsageException.badValue("--bs", Integer.toString(options.bs()), "a multiple of " + align
                     + ", the block size the JDK requires for --direct true on " + options.file());
         }
         return align;

@@ -18,11 +18,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link AioFileChannel} on an {@link AioEventLoopGroup} of {@code --loops} loops. Each loop gets its own channel
- * and its own slots; every request is issued on, and completes on, that loop's thread, so a slot needs no
- * synchronization. Buffers are allocated once per slot at the channel's alignment and reused.
+ * {@code --engine aio}: the bench's driver of {@link AioFileChannel} (not one of the library's own engines), on an
+ * {@link AioEventLoopGroup} of {@code --loops} loops. Each loop gets its own channel and its own slots; every
+ * request is issued on, and completes on, that loop's thread, so a slot needs no synchronization. Buffers are
+ * allocated once per slot at the channel's alignment and reused.
  */
-final class AioEngine implements Engine {
+final class AioFileChannelEngine implements Engine {
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
     private final BenchOptions options;
@@ -33,14 +34,14 @@ final class AioEngine implements Engine {
     private final List<StallProbe> probes = new ArrayList<>();
     private AioEventLoopGroup group;
 
-    AioEngine(BenchOptions options, Flight flight, Measurement measurement) {
+    AioFileChannelEngine(BenchOptions options, Flight flight, Measurement measurement) {
         this.options = options;
         this.flight = flight;
         this.measurement = measurement;
     }
 
     @Override
-    public void start() throws IOException, UsageException {
+    public void start() throws IOException, BenchUsageException {
         try {
             Aio.ensureAvailability();
         } catch (LinkageError | RuntimeException e) {
@@ -66,7 +67,7 @@ final class AioEngine implements Engine {
             channels.add(channel);
             int align = channel.alignment();
             if (options.bs() % align != 0) {
-                throw UsageException.badValue("--bs", Integer.toString(options.bs()), "a multiple of " + align
+                throw BenchUsageException.badValue("--bs", Integer.toString(options.bs()), "a multiple of " + align
                         + ", the alignment O_DIRECT needs on " + options.file());
             }
             LatencyRecorder recorder = measurement.newRecorder();
