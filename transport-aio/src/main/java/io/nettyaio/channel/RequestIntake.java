@@ -45,7 +45,7 @@ final class RequestIntake {
                        Object attachment) {
         boolean read = kind == IoRequest.READ || kind == IoRequest.READ_FULLY || kind == IoRequest.READV;
         boolean vectored = kind == IoRequest.READV || kind == IoRequest.WRITEV;
-        String name = (read ? "dst" : "src") + (vectored ? "s" : "");
+        String name = read ? (vectored ? "dsts" : "dst") : (vectored ? "srcs" : "src"); // constants: no allocation
         Object zero = vectored ? (Object) 0L : (Object) 0;
         if (vectored && array == null) {
             finishEarly(promise, handler, attachment, new NullPointerException(name), zero);
