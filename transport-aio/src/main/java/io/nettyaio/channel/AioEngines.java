@@ -62,8 +62,11 @@ public final class AioEngines {
         return REQUESTED;
     }
 
-    /** @return the engine our own {@link AioEventLoop}s run */
-    static String forOwnLoops() {
+    /**
+     * @return the engine our own {@link AioEventLoop}s run in this process: {@value #LINUX_AIO}, {@value #IO_URING}
+     *         or {@value #BLOCKING}
+     */
+    public static String forOwnLoops() {
         switch (REQUESTED) {
             case IO_URING:
                 return available(IO_URING, AioIoUring.isAvailable(), AioIoUring.unavailabilityCause());

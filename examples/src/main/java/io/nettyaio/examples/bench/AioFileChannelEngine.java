@@ -102,6 +102,12 @@ final class AioFileChannelEngine implements Engine {
      * The loops' counters: how many requests went to the kernel, in how many io_submit calls, and how many fell back
      * to a blocking thread. What explains an aio result lies there.
      */
+    /** The engine of the loops' files: what -Dio.nettyaio.engine and the machine chose. */
+    @Override
+    public String ioEngine() {
+        return channels.isEmpty() ? null : channels.get(0).engine();
+    }
+
     @Override
     public String counters() {
         StringBuilder sb = new StringBuilder();

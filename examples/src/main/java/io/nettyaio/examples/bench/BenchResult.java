@@ -22,10 +22,12 @@ import java.util.Locale;
  * @param latUsMax        longest latency
  * @param cpuSeconds      process CPU time in the window, NaN when unknown
  * @param loopStallUsMax  the longest lateness of a task on the completion loop (see the usage text)
+ * @param ioEngine        the library engine the requests ran on ({@code linux-aio}, {@code io_uring},
+ *                        {@code blocking}), or {@code null} for the JDK engines
  */
 public record BenchResult(String engine, String rw, int bs, int iodepth, int loops, boolean direct, long ops,
                           double seconds, double latUsP50, double latUsP99, double latUsP999, double latUsMax,
-                          double cpuSeconds, double loopStallUsMax) {
+                          double cpuSeconds, double loopStallUsMax, String ioEngine) {
 
     static BenchResult of(BenchOptions o, Histogram latencyNanos, double seconds, double cpuSeconds,
                           long stallNanos) {
@@ -33,7 +35,18 @@ public record BenchResult(String engine, String rw, int bs, int iodepth, int loo
         return new BenchResult(o.engine().flagValue(), o.pattern().flagValue(), o.bs(), o.iodepth(), o.loops(),
                 o.direct(), ops, seconds, micros(latencyNanos, 50), micros(latencyNanos, 99),
                 micros(latencyNanos, 99.9), ops == 0 ? 0 : latencyNanos.getMaxValue() / 1e3, cpuSeconds,
-                stallNanos / 1e3);
+                stallNanos / 1e3, null);
+    }
+
+    /**
+     * Returns this result with the library engine named.
+     *
+     * @param name the engine's name, or {@code null}
+     * @return a copy with {@code ioEngine} set
+     */
+    public BenchResult withIoEngine(String name) {
+        return new BenchResult(engine, rw, bs, iodepth, loops, direct, ops, seconds, latUsP50, latUsP99, latUsP999,
+                latUsMax, cpuSeconds, loopStallUsMax, name);
     }
 
     private static double micros(Histogram h, double percentile) {
@@ -69,14 +82,19 @@ public record BenchResult(String engine, String rw, int bs, int iodepth, int loo
 
     /**
      * Returns this result as one JSON object on one line, with the keys of the {@code --json} contract in order:
-     * {@code engine rw bs iodepth direct ops seconds iops mib_per_s lat_us_p50 lat_us_p99 lat_us_p999 lat_us_max
-     * cpu_seconds cpu_us_per_op loop_stall_us_max}. Unknown numbers are {@code null}.
+     * {@code engine io_engine rw bs iodepth direct ops seconds iops mib_per_s lat_us_p50 lat_us_p99 lat_us_p999
+     * lat_us_max cpu_seconds cpu_us_per_op loop_stall_us_max}. Unknown values are {@code null}.
      *
      * @return the JSON text
      */
     public String toJson() {
         StringBuilder sb = new StringBuilder(384).append('{');
         string(sb, "engine", engine).append(',');
+        if (ioEngine == null) {
+            sb.append("\"io_engine\":null,");
+        } else {
+            string(sb, "io_engine", ioEngine).append(',');
+        }
         string(sb, "rw", rw).append(',');
         sb.append("\"bs\":").append(bs).append(',');
         sb.append("\"iodepth\":").append(iodepth).append(',');

@@ -41,7 +41,10 @@ final class BenchRunner {
             phase(label, "warmup", options.warmup(), measurement, flight);
             measurement.begin();
             phase(label, "run", options.runtime(), measurement, flight);
-            result = measurement.end(options);
+            result = measurement.end(options).withIoEngine(engine.ioEngine());
+            if (result.ioEngine() != null) {
+                log.println("bench: io engine " + result.ioEngine());
+            }
         } finally {
             progress.clear();
             flight.stop();

@@ -26,6 +26,15 @@ interface Engine extends AutoCloseable {
     }
 
     /**
+     * Names the library engine the requests run on, once started.
+     *
+     * @return {@code linux-aio}, {@code io_uring} or {@code blocking}; {@code null} for engines outside the library
+     */
+    default String ioEngine() {
+        return null;
+    }
+
+    /**
      * Closes files, stops threads and frees buffers. Called once, after the flight landed or gave up waiting; also
      * after a failed {@link #start()}.
      */

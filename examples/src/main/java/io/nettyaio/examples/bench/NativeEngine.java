@@ -63,6 +63,12 @@ final class NativeEngine implements Engine {
         }
     }
 
+    /** The binding alone: Linux AIO, always. */
+    @Override
+    public String ioEngine() {
+        return "linux-aio";
+    }
+
     @Override
     public void close() {
         if (probe != null) {

@@ -68,6 +68,8 @@ class BenchCommandTest {
         JsonNode json = parseSoleJsonObject();
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         assertEquals("aio", json.get("engine").asText());
+        assertEquals(io.nettyaio.channel.AioEngines.forOwnLoops(), json.get("io_engine").asText(),
+                "the engine our loops run here");
         assertEquals("randwrite", json.get("rw").asText());
         assertTrue(json.get("ops").asLong() > 0, json.toString());
     }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BenchResultTest {
     /** The --json contract read by compare.sh, in order. */
-    static final List<String> KEYS = List.of("engine", "rw", "bs", "iodepth", "direct", "ops", "seconds", "iops",
+    static final List<String> KEYS = List.of("engine", "io_engine", "rw", "bs", "iodepth", "direct", "ops", "seconds", "iops",
             "mib_per_s", "lat_us_p50", "lat_us_p99", "lat_us_p999", "lat_us_max", "cpu_seconds", "cpu_us_per_op",
             "loop_stall_us_max");
 
@@ -32,6 +32,9 @@ class BenchResultTest {
 
         assertEquals(KEYS, fieldNames(json));
         assertEquals("aio", json.get("engine").asText());
+        assertTrue(json.get("io_engine").isNull(), "no library engine named yet");
+        assertEquals("io_uring", new ObjectMapper().readTree(result.withIoEngine("io_uring").toJson())
+                .get("io_engine").asText());
         assertEquals("randread", json.get("rw").asText());
         assertEquals(4096, json.get("bs").asInt());
         assertEquals(32, json.get("iodepth").asInt());
