@@ -251,6 +251,19 @@ final class Native {
         }
     }
 
+    /**
+     * preadv2(2) straight through syscall(2), for the availability probe: glibc's wrapper hides a refused system
+     * call (ENOSYS becomes EOPNOTSUPP when flags are given, and a preadv when not). Bytes read, or thrown.
+     */
+    static long preadv2Syscall(int fd, long iov, int iovcnt, long offset, int flags) throws NativeIoException {
+        // (fd, iov, iovcnt, pos_l, pos_h, flags): on 64-bit the whole offset goes in pos_l, and pos_h is ignored
+        long r = LIBC.syscall(SYSCALLS.preadv2, fd, iov, iovcnt, offset, 0, flags);
+        if (r < 0) {
+            throw error("preadv2");
+        }
+        return r;
+    }
+
     static long pwrite(int fd, long buf, long count, long offset) throws NativeIoException {
         while (true) {
             long r = LIBC.pwrite(fd, buf, count, offset);

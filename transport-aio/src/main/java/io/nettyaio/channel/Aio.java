@@ -1,15 +1,20 @@
 package io.nettyaio.channel;
 
+import io.netty.util.internal.SystemPropertyUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.linux.LinuxAio;
 
 /**
- * Whether kernel AIO works here: probed once, for real (an AIO context and an eventfd are created and closed).
- * The system property {@code io.nettyaio.noAio=true} turns it off. Thread-safe.
+ * Whether kernel AIO works here: probed once, for real, with what requests use (an AIO context, an eventfd, one
+ * request submitted and reaped, {@code preadv2}); see {@link LinuxAio}. A refused system call (ENOSYS, EPERM: seccomp,
+ * a kernel without AIO) is named in {@link #unavailabilityCause()}. The system property {@code io.nettyaio.noAio=true}
+ * turns it off. Loops log each kind of degradation at WARN, once per process ({@link AioMetrics#degradations()}).
+ * Thread-safe.
  */
 public final class Aio {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(Aio.class);
+    private static final boolean DISABLED = SystemPropertyUtil.getBoolean(LinuxAio.DISABLED_PROP_NAME, false);
 
     static {
         Throwable cause = LinuxAio.unavailabilityCause();
@@ -19,6 +24,11 @@ public final class Aio {
     }
 
     private Aio() { }
+
+    /** @return whether the {@code io.nettyaio.noAio} switch turned Linux AIO off: a choice, not a degradation */
+    static boolean isDisabled() {
+        return DISABLED;
+    }
 
     /** @return whether Linux AIO can be used in this process */
     public static boolean isAvailable() {

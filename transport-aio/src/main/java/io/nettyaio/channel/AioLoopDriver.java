@@ -23,7 +23,11 @@ final class AioLoopDriver extends LoopDriver {
      */
     static AioLoopDriver open(AioEventLoop loop, int capacity, BlockingIoExecutor blocking) throws NativeIoException {
         if (!Aio.isAvailable()) {
-            return new AioLoopDriver(loop, new BlockingEngine(loop, blocking), new ParkingDoorbell());
+            BlockingEngine engine = new BlockingEngine(loop, blocking);
+            if (!Aio.isDisabled()) {
+                Degradations.report(Degradations.AIO_UNAVAILABLE, engine.metrics, Aio.unavailabilityCause());
+            }
+            return new AioLoopDriver(loop, engine, new ParkingDoorbell());
         }
         EventFd eventFd = EventFd.open();
         boolean success = false;

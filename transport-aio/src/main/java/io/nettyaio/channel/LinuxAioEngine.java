@@ -8,6 +8,7 @@ import io.nettyaio.linux.CompletionHandler;
 import io.nettyaio.linux.EventFd;
 import io.nettyaio.linux.IocbArray;
 import io.nettyaio.linux.IovecArray;
+import io.nettyaio.linux.LinuxAio;
 import io.nettyaio.linux.NativeIoException;
 import io.nettyaio.linux.SubmissionQueue;
 import io.nettyaio.linux.SubmitErrorHandler;
@@ -26,7 +27,9 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Never blocking the loop: reads and writes carry {@code RWF_NOWAIT}; what the kernel would wait for goes to the
  * {@link BlockingLane} (see {@link ResultClassifier}). Buffered reads first try a synchronous
- * {@code preadv2(RWF_NOWAIT)}: a page-cache hit is one system call, with no io_submit and no eventfd wake-up.
+ * {@code preadv2(RWF_NOWAIT)}: a page-cache hit is one system call, with no io_submit and no eventfd wake-up. Where
+ * {@code preadv2} is refused (ENOSYS, EPERM: a seccomp profile), by the availability probe or on a read, that path is
+ * off for the process, and the read that met the refusal goes on the usual way.
  *
  * <p>The eventfd belongs to the {@link LoopDriver}; this engine only names it in its iocbs and waits on it in
  * {@link #close()}. Loop thread only.
@@ -43,6 +46,8 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private static final boolean CACHED_READ_FAST_PATH = !Boolean.getBoolean(NO_CACHED_READ_FAST_PATH_PROP_NAME);
     /** How deep completions may nest when a handler issues the next cached read from inside the last one. */
     private static final int MAX_SYNC_DEPTH = 8;
+    /** preadv2 was refused in this process: the cached-read path is off for every loop. */
+    private static volatile boolean cachedReadsRefused;
 
     private final EventExecutor loop;
     private final AioContext context;
@@ -86,6 +91,11 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             LinuxAioEngine engine = new LinuxAioEngine(loop, blocking, context, eventFd,
                     new SlotTable(iocbs, eventFd.fd()), submissions, cachedReadIov);
             success = true;
+            Throwable refused = LinuxAio.preadv2UnavailabilityCause();
+            if (CACHED_READ_FAST_PATH && refused != null) {
+                cachedReadsRefused = true;
+                Degradations.report(Degradations.CACHED_READS, engine.metrics, refused);
+            }
             return engine;
         } finally {
             if (!success) {
@@ -131,7 +141,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     @Override
     void route(IoRequest r, boolean continuation) {
         switch (RequestRouter.route(r, continuation, slots.freeCount(), !waiting.isEmpty(),
-                CACHED_READ_FAST_PATH && syncDepth < MAX_SYNC_DEPTH)) {
+                CACHED_READ_FAST_PATH && !cachedReadsRefused && syncDepth < MAX_SYNC_DEPTH)) {
             case RequestRouter.CACHED_READ:
                 readCached(r);
                 break;
@@ -175,6 +185,11 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             res = fileOf(r).readCached(cachedReadIov, r.buf().memoryAddress() + r.buf().writerIndex() + r.done(),
                     r.remaining(), r.offset());
         } catch (NativeIoException e) {
+            if (LinuxAio.isRefused(e)) {
+                refuseCachedReads(e);
+                route(r, false); // nothing was read: the usual way, now that the cached-read path is off
+                return;
+            }
             res = -e.errno(); // reported like any read error: operation, file, position
         } catch (Throwable t) {
             finish(r, t);
@@ -188,6 +203,14 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             onResult(r, res, true);
         } finally {
             syncDepth--;
+        }
+    }
+
+    /** preadv2 answered ENOSYS or EPERM (seccomp): asking again is no use, on any loop of the process. */
+    private void refuseCachedReads(NativeIoException cause) {
+        if (!cachedReadsRefused) {
+            cachedReadsRefused = true;
+            Degradations.report(Degradations.CACHED_READS, metrics, cause);
         }
     }
 
