@@ -10,9 +10,19 @@ import java.util.concurrent.locks.LockSupport;
  * system property {@value #DISABLED_PROP_NAME}{@code =true} switches it off (the probe is then not run), which makes
  * higher layers use their fallback engine.
  *
- * <p>Any failure makes it unavailable ({@link #isAvailable()} false, {@link #unavailabilityCause()} says why): a
- * system call on the request path that answered ENOSYS or EPERM (a kernel without {@code CONFIG_AIO}, or a seccomp
- * profile that refuses it; see {@link #isRefused}) is named in the cause. {@code preadv2} is judged on its own ({@link #preadv2UnavailabilityCause()}): without it Linux AIO still works, only
+ * <p>The probe tells three outcomes apart:
+ * <ul>
+ * <li><b>available</b>;</li>
+ * <li><b>unavailable for good</b> ({@link #isAvailable()} false, {@link #unavailabilityCause()} says why): a system
+ *     call on the request path answered ENOSYS or EPERM (a kernel without {@code CONFIG_AIO}, or a seccomp profile
+ *     that refuses it: the cause names the call), the binding cannot load (no jnr-ffi, an unknown architecture),
+ *     the kill switch, or any other error;</li>
+ * <li><b>short of a resource that comes back</b> ({@link #isAvailable()} true, {@link #transientFailureCause()} says
+ *     what): {@code io_setup} answered EAGAIN (the system-wide {@code fs.aio-max-nr} is used up) or a descriptor
+ *     could not be had (EMFILE, ENFILE), see {@link #isTransient}. Nothing is decided then: the next call of any
+ *     method here probes again, at most once a second, until a probe finishes.</li>
+ * </ul>
+ * {@code preadv2} is judged on its own ({@link #preadv2UnavailabilityCause()}): without it Linux AIO still works, only
  * the synchronous read of cached pages is lost.
  *
  * <p>Thread-safe.
@@ -20,32 +30,49 @@ import java.util.concurrent.locks.LockSupport;
 public final class LinuxAio {
     /** System property: {@code true} makes {@link #isAvailable()} false without probing. */
     public static final String DISABLED_PROP_NAME = "io.nettyaio.noAio";
+    private static final long REPROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long PROBE_COMPLETION_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final Verdict VERDICT = probe();
+    private static volatile Verdict verdict = probe();
 
     private LinuxAio() { }
 
-    /** What the probe found. */
+    /** What one probe found. */
     private static final class Verdict {
         final Throwable unavailable;
+        final Throwable shortage;
         final Throwable preadv2;
+        final long probedAt = System.nanoTime();
 
-        Verdict(Throwable unavailable, Throwable preadv2) {
+        Verdict(Throwable unavailable, Throwable shortage, Throwable preadv2) {
             this.unavailable = unavailable;
+            this.shortage = shortage;
             this.preadv2 = preadv2;
         }
+    }
+
+    private static Verdict verdict() {
+        Verdict v = verdict;
+        if (v.shortage != null && System.nanoTime() - v.probedAt >= REPROBE_INTERVAL_NANOS) {
+            synchronized (LinuxAio.class) {
+                v = verdict;
+                if (v.shortage != null && System.nanoTime() - v.probedAt >= REPROBE_INTERVAL_NANOS) {
+                    verdict = v = probe();
+                }
+            }
+        }
+        return v;
     }
 
     private static Verdict probe() {
         if (Boolean.getBoolean(DISABLED_PROP_NAME)) {
             return new Verdict(new UnsupportedOperationException("Linux AIO disabled by -D" + DISABLED_PROP_NAME
-                    + "=true"), null);
+                    + "=true"), null, null);
         }
         try {
             Throwable loadError = Native.loadError();
             if (loadError != null) {
-                return new Verdict(loadError, null);
+                return failed(loadError);
             }
             try (AioContext context = AioContext.open(1); EventFd eventFd = EventFd.open()) {
                 submitAndReap(context, eventFd);
@@ -54,11 +81,15 @@ public final class LinuxAio {
                     throw new IllegalStateException("poll(2) did not report a signalled eventfd as readable");
                 }
                 eventFd.read();
-                return new Verdict(null, preadv2Refusal(eventFd));
+                return new Verdict(null, null, preadv2Refusal(eventFd));
             }
         } catch (Throwable t) {
-            return new Verdict(t, null);
+            return failed(t);
         }
+    }
+
+    private static Verdict failed(Throwable t) {
+        return isTransient(t) ? new Verdict(null, t, null) : new Verdict(t, null, null);
     }
 
     /** One request through io_submit and the ring, as the engines do it. */
@@ -122,6 +153,25 @@ public final class LinuxAio {
     }
 
     /**
+     * Whether {@code cause}, or one of its causes, is a shortage that passes: EAGAIN (from {@code io_setup}: the
+     * system-wide {@code fs.aio-max-nr} is used up), EMFILE or ENFILE (no descriptor free), ENOMEM. What failed that
+     * way may work a moment later; nothing should be decided for good on it.
+     *
+     * @param cause a failure, e.g. of {@link AioContext#open} or {@link EventFd#open}
+     * @return whether it is a shortage
+     */
+    public static boolean isTransient(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof NativeIoException) {
+                int errno = ((NativeIoException) t).errno();
+                return errno == Errno.EAGAIN || errno == Errno.EMFILE || errno == Errno.ENFILE
+                        || errno == Errno.ENOMEM;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether {@code cause}, or one of its causes, is a system call refused outright: ENOSYS (not implemented here)
      * or EPERM, what seccomp profiles answer for a call they do not allow. Meaningful for calls that have no EPERM
      * of their own, such as those of AIO, eventfd, {@code preadv2} and {@code statx}: the feature is unavailable in
@@ -140,22 +190,31 @@ public final class LinuxAio {
         return false;
     }
 
-    /** @return whether Linux AIO can be used */
+    /** @return whether Linux AIO can be used: true also while it is only short of a resource (see the class) */
     public static boolean isAvailable() {
-        return VERDICT.unavailable == null;
+        return verdict().unavailable == null;
     }
 
     /** @return why it cannot be used, or {@code null} when it can */
     public static Throwable unavailabilityCause() {
-        return VERDICT.unavailable;
+        return verdict().unavailable;
+    }
+
+    /**
+     * @return what kept the last probe from finishing when that passes (EAGAIN from {@code io_setup}, EMFILE,
+     *         ENFILE: see {@link #isTransient}), or {@code null} once a probe has finished; while it is set,
+     *         {@link #isAvailable()} is true and each call here probes again, at most once a second
+     */
+    public static Throwable transientFailureCause() {
+        return verdict().shortage;
     }
 
     /**
      * @return why {@code preadv2(2)} cannot be used (a {@link NativeIoException} with ENOSYS or EPERM, named
-     *         {@code preadv2}), or {@code null} when it can or Linux AIO is unavailable
+     *         {@code preadv2}), or {@code null} when it can or Linux AIO was not probed to the end
      */
     public static Throwable preadv2UnavailabilityCause() {
-        return VERDICT.preadv2;
+        return verdict().preadv2;
     }
 
     /**

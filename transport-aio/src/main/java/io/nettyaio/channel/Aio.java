@@ -6,10 +6,12 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.linux.LinuxAio;
 
 /**
- * Whether kernel AIO works here: probed once, for real, with what requests use (an AIO context, an eventfd, one
- * request submitted and reaped, {@code preadv2}); see {@link LinuxAio}. A refused system call (ENOSYS, EPERM: seccomp,
- * a kernel without AIO) is named in {@link #unavailabilityCause()}. The system property {@code io.nettyaio.noAio=true}
- * turns it off. Loops log each kind of degradation at WARN, once per process ({@link AioMetrics#degradations()}).
+ * Whether kernel AIO works here: probed for real, with what requests use (an AIO context, an eventfd, one request
+ * submitted and reaped, {@code preadv2}); see {@link LinuxAio} for what the probe tells apart. A refused system call
+ * (ENOSYS, EPERM: seccomp, a kernel without AIO) makes it unavailable for the process; a resource that is short for
+ * a moment ({@code fs.aio-max-nr} used up, no descriptor free) does not: loops then serve requests on blocking threads
+ * and switch to Linux AIO when they can (see {@link AioMetrics#degradations()}). The system property
+ * {@code io.nettyaio.noAio=true} turns it off. Loops log each kind of degradation at WARN, once per process.
  * Thread-safe.
  */
 public final class Aio {
@@ -30,7 +32,10 @@ public final class Aio {
         return DISABLED;
     }
 
-    /** @return whether Linux AIO can be used in this process */
+    /**
+     * @return whether Linux AIO can be used in this process; also true while it is only short of a resource that
+     *         comes back (loops use it as soon as they can)
+     */
     public static boolean isAvailable() {
         return LinuxAio.isAvailable();
     }

@@ -70,9 +70,12 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
         return engine.capacity();
     }
 
-    /** @return whether this loop submits to Linux AIO (false: the fallback engine, all on blocking threads) */
+    /**
+     * @return whether this loop submits to Linux AIO now (false: the fallback engine, all on blocking threads, where
+     *         Linux AIO is unavailable, or until a loop that started short of a resource gets it)
+     */
     public boolean usesAio() {
-        return engine instanceof LinuxAioEngine;
+        return !BlockingEngine.NAME.equals(engine.name());
     }
 
     @Override

@@ -130,8 +130,9 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * @return the engine this file's requests run on: {@code "linux-aio"}, or {@code "blocking"} where Linux AIO is
-     *         unavailable (see {@link Aio#unavailabilityCause()})
+     * @return the engine its loop gives new requests to: {@code "linux-aio"}, or {@code "blocking"} where Linux AIO is
+     *         unavailable (see {@link Aio#unavailabilityCause()}) or until a loop that started short of a resource
+     *         gets it (see {@link AioMetrics#degradations()})
      */
     public String engine() {
         return driver.engine().name();

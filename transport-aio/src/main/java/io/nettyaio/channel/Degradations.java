@@ -2,7 +2,9 @@ package io.nettyaio.channel;
 
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.nettyaio.linux.Errno;
 import io.nettyaio.linux.LinuxAio;
+import io.nettyaio.linux.NativeIoException;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,16 +18,36 @@ final class Degradations {
 
     /** Linux AIO is not there: a system call it needs is refused, or the binding cannot load. For good. */
     static final int AIO_UNAVAILABLE = 0;
+    /** The system-wide AIO budget ({@code fs.aio-max-nr}) is used up: io_setup answers EAGAIN. Passes. */
+    static final int AIO_BUDGET = 1;
+    /** No descriptor free (EMFILE, ENFILE), or no memory. Passes. */
+    static final int SHORTAGE = 2;
     /** {@code preadv2} is refused: buffered reads skip the synchronous read of cached pages. For good. */
-    static final int CACHED_READS = 1;
+    static final int CACHED_READS = 3;
 
     private static final String[] WHAT = {
         "Linux AIO is unavailable; every request runs on blocking threads (the fallback engine)",
+        "The system-wide Linux AIO budget is used up; the loop serves requests on blocking threads and tries "
+            + "again once a second",
+        "A resource Linux AIO needs is short; the loop serves requests on blocking threads and tries again once "
+            + "a second",
         "preadv2 is refused; buffered reads go to Linux AIO instead of first reading cached pages on the loop",
     };
-    private static final AtomicBoolean[] WARNED = {new AtomicBoolean(), new AtomicBoolean()};
+    private static final AtomicBoolean[] WARNED = {
+        new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(),
+    };
 
     private Degradations() { }
+
+    /** @return {@link #AIO_BUDGET} or {@link #SHORTAGE} for a failure {@link LinuxAio#isTransient} accepts */
+    static int shortageKind(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof NativeIoException) {
+                return ((NativeIoException) t).errno() == Errno.EAGAIN ? AIO_BUDGET : SHORTAGE;
+            }
+        }
+        return SHORTAGE;
+    }
 
     /**
      * Counts a degradation in {@code metrics} (when given) and logs it.
@@ -59,6 +81,12 @@ final class Degradations {
                             + LinuxAio.DISABLED_PROP_NAME + "=true to choose the fallback engine"
                         : "Remedy: see the cause; -D" + LinuxAio.DISABLED_PROP_NAME + "=true chooses the fallback "
                             + "engine";
+            case AIO_BUDGET:
+                return "Remedy: raise fs.aio-max-nr (sysctl -w fs.aio-max-nr=1048576), or lower -D"
+                        + AioEventLoopGroup.QUEUE_DEPTH_PROP_NAME + " or the number of loops";
+            case SHORTAGE:
+                return "Remedy: raise the descriptor limit (ulimit -n, LimitNOFILE= in a systemd unit; "
+                        + "fs.file-max for ENFILE), or close descriptors";
             default:
                 return "Remedy: allow preadv2 in the seccomp profile, or set -D"
                         + LinuxAioEngine.NO_CACHED_READ_FAST_PATH_PROP_NAME + "=true";

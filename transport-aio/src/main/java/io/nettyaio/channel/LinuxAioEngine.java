@@ -35,6 +35,7 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link #close()}. Loop thread only.
  */
 final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler, SubmitErrorHandler {
+    static final String NAME = "linux-aio";
     /**
      * System property: submit as soon as this many requests are prepared, instead of once at the end of the loop
      * turn (0, the default: one io_submit per turn). BENCHMARKS.md has both measured.
@@ -60,9 +61,9 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private int inFlight;
     private int syncDepth;
 
-    private LinuxAioEngine(EventExecutor loop, BlockingIoExecutor blocking, AioContext context, EventFd eventFd,
-                           SlotTable slots, SubmissionQueue submissions, IovecArray cachedReadIov) {
-        super("linux-aio", loop, blocking);
+    private LinuxAioEngine(EventExecutor loop, BlockingIoExecutor blocking, AioMetrics metrics, AioContext context,
+                           EventFd eventFd, SlotTable slots, SubmissionQueue submissions, IovecArray cachedReadIov) {
+        super(NAME, loop, blocking, metrics);
         this.loop = loop;
         this.context = context;
         this.eventFd = eventFd;
@@ -75,9 +76,10 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
      * Opens the context and allocates the native memory, all or nothing: on failure nothing stays open.
      *
      * @param eventFd the eventfd completions signal; the caller keeps owning it
+     * @param metrics the loop's counters
      */
-    static LinuxAioEngine open(EventExecutor loop, int capacity, EventFd eventFd, BlockingIoExecutor blocking)
-            throws NativeIoException {
+    static LinuxAioEngine open(EventExecutor loop, int capacity, EventFd eventFd, BlockingIoExecutor blocking,
+                               AioMetrics metrics) throws NativeIoException {
         AioContext context = null;
         IocbArray iocbs = null;
         SubmissionQueue submissions = null;
@@ -88,13 +90,13 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             iocbs = new IocbArray(capacity);
             submissions = new SubmissionQueue(context, capacity);
             cachedReadIov = new IovecArray(1);
-            LinuxAioEngine engine = new LinuxAioEngine(loop, blocking, context, eventFd,
+            LinuxAioEngine engine = new LinuxAioEngine(loop, blocking, metrics, context, eventFd,
                     new SlotTable(iocbs, eventFd.fd()), submissions, cachedReadIov);
             success = true;
             Throwable refused = LinuxAio.preadv2UnavailabilityCause();
             if (CACHED_READ_FAST_PATH && refused != null) {
                 cachedReadsRefused = true;
-                Degradations.report(Degradations.CACHED_READS, engine.metrics, refused);
+                Degradations.report(Degradations.CACHED_READS, metrics, refused);
             }
             return engine;
         } finally {
