@@ -70,7 +70,7 @@ public final class LinuxAio {
                     + "=true"), null, null);
         }
         try {
-            Throwable loadError = Native.loadError();
+            Throwable loadError = NativeLoader.loadError();
             if (loadError != null) {
                 return failed(loadError);
             }

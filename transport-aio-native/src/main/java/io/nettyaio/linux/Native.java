@@ -60,17 +60,12 @@ final class Native {
 
     private Native() { }
 
-    /** @return {@code null} when libc and the syscall table loaded, else why not */
+    /**
+     * @return {@code null} when libc and the syscall table loaded, else why not. Only {@link NativeLoader} calls it:
+     *         this class's initialisation is the load, and must wait until descriptors are free
+     */
     static Throwable loadError() {
         return LOAD_ERROR;
-    }
-
-    static void ensureLoaded() {
-        if (LOAD_ERROR != null) {
-            UnsatisfiedLinkError e = new UnsatisfiedLinkError("netty-aio native binding unavailable: " + LOAD_ERROR);
-            e.initCause(LOAD_ERROR);
-            throw e;
-        }
     }
 
     static int lastErrno() {

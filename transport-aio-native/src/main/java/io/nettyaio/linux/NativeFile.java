@@ -64,7 +64,7 @@ public final class NativeFile implements AutoCloseable {
         if (path == null) {
             throw new NullPointerException("path");
         }
-        Native.ensureLoaded();
+        NativeLoader.ensureLoaded();
         int fd = Native.open(path, flags, mode);
         NativeResources.FILES.incrementAndGet();
         return new NativeFile(path, fd, flags);

@@ -12,7 +12,7 @@ public final class NativeThread {
      * @throws UnsatisfiedLinkError when the binding is unavailable
      */
     public static int currentThreadId() {
-        Native.ensureLoaded();
+        NativeLoader.ensureLoaded();
         return (int) Native.LIBC.syscall(Native.SYSCALLS.gettid);
     }
 }

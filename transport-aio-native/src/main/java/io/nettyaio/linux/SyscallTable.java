@@ -29,6 +29,15 @@ final class SyscallTable {
         this.oDirect = oDirect;
     }
 
+    /** @return O_DIRECT for this architecture, 0 where there is no table; loads nothing native */
+    static int oDirectOrZero() {
+        try {
+            return forCurrentArch().oDirect;
+        } catch (UnsupportedOperationException e) {
+            return 0;
+        }
+    }
+
     static SyscallTable forCurrentArch() {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(java.util.Locale.ROOT).startsWith("linux")) {

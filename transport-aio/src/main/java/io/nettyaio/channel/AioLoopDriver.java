@@ -41,7 +41,7 @@ final class AioLoopDriver extends LoopDriver {
             LinuxAioEngine engine = LinuxAioEngine.open(loop, capacity, eventFd, blocking, metrics);
             success = true;
             return new AioLoopDriver(loop, engine, new EventFdDoorbell(eventFd));
-        } catch (NativeIoException e) {
+        } catch (NativeIoException | UnsatisfiedLinkError e) {
             if (!LinuxAio.isTransient(e)) {
                 throw e;
             }

@@ -13,7 +13,10 @@ final class RequestRouter {
     static final int QUEUE = 2;
     /** Wait for a slot, before the others: a continuation was accepted before them. */
     static final int QUEUE_FIRST = 3;
-    /** A blocking thread: not a kernel operation, or the file refused RWF_NOWAIT for it. */
+    /**
+     * A blocking thread: not a kernel operation, the file refused RWF_NOWAIT for it, or it is a JDK file (opened
+     * while the loop ran the blocking engine, before the binding could load).
+     */
     static final int BLOCKING = 4;
 
     private RequestRouter() { }
@@ -27,7 +30,7 @@ final class RequestRouter {
      */
     static int route(IoRequest r, boolean continuation, int freeSlots, boolean othersWaiting,
                      boolean cachedReadAllowed) {
-        if (!r.isKernelCapable() || r.file().refusesNowait(r)) {
+        if (!r.isKernelCapable() || !r.file().isKernelSubmittable() || r.file().refusesNowait(r)) {
             return BLOCKING;
         }
         if (cachedReadAllowed && r.isCachedReadCandidate()) {
