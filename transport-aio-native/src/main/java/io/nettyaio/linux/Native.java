@@ -316,6 +316,16 @@ final class Native {
         }
     }
 
+    /**
+     * fstat(2) through syscall(2) (glibc before 2.33 has no fstat symbol to bind), into a {@code struct stat} of
+     * 144 (x86_64) or 128 (aarch64) bytes: where statx is refused.
+     */
+    static void fstat(int fd, long buf) throws NativeIoException {
+        if (LIBC.syscall(SYSCALLS.fstat, fd, buf) < 0) {
+            throw error("fstat");
+        }
+    }
+
     static void fadvise(int fd, long offset, long length, int advice) throws NativeIoException {
         int error = LIBC.posix_fadvise(fd, offset, length, advice);
         if (error != 0) {

@@ -24,6 +24,11 @@ final class Degradations {
     static final int SHORTAGE = 2;
     /** {@code preadv2} is refused: buffered reads skip the synchronous read of cached pages. For good. */
     static final int CACHED_READS = 3;
+    /**
+     * {@code statx} is refused: sizes and types come from fstat, the O_DIRECT alignment is assumed. For good. Met
+     * when a file is opened, off the loop: logged, not counted in a loop's metrics.
+     */
+    static final int STATX = 4;
 
     private static final String[] WHAT = {
         "Linux AIO is unavailable; every request runs on blocking threads (the fallback engine)",
@@ -32,9 +37,10 @@ final class Degradations {
         "A resource Linux AIO needs is short; the loop serves requests on blocking threads and tries again once "
             + "a second",
         "preadv2 is refused; buffered reads go to Linux AIO instead of first reading cached pages on the loop",
+        "statx is refused; file sizes and types come from fstat, and O_DIRECT files get the assumed alignment",
     };
     private static final AtomicBoolean[] WARNED = {
-        new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(),
+        new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(),
     };
 
     private Degradations() { }
@@ -87,9 +93,12 @@ final class Degradations {
             case SHORTAGE:
                 return "Remedy: raise the descriptor limit (ulimit -n, LimitNOFILE= in a systemd unit; "
                         + "fs.file-max for ENFILE), or close descriptors";
-            default:
+            case CACHED_READS:
                 return "Remedy: allow preadv2 in the seccomp profile, or set -D"
                         + LinuxAioEngine.NO_CACHED_READ_FAST_PATH_PROP_NAME + "=true";
+            default:
+                return "Remedy: allow statx in the seccomp profile; -D" + FileState.DIRECT_ALIGNMENT_PROP_NAME
+                        + " sets the alignment assumed for O_DIRECT";
         }
     }
 }

@@ -1,20 +1,26 @@
 package io.nettyaio.channel.fault;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.Future;
 import io.nettyaio.channel.Aio;
+import io.nettyaio.channel.AioBuffers;
 import io.nettyaio.channel.AioEventLoop;
 import io.nettyaio.channel.AioEventLoopGroup;
 import io.nettyaio.channel.AioFileChannel;
 import io.nettyaio.channel.AioMetrics;
+import io.nettyaio.channel.AioOpenOption;
 import io.nettyaio.linux.LinuxAio;
+import io.nettyaio.linux.NativeFile;
 import io.nettyaio.linux.NativeIoException;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  * SeccompProbe unavailable NAME ERRNO FILE   Linux AIO unavailable, the cause naming NAME and ERRNO; files still work
  * SeccompProbe preadv2-probed ERRNO FILE     the probe found preadv2 refused; buffered reads go to Linux AIO
  * SeccompProbe preadv2-at-read FILE          the probe found preadv2 fine, the first read meets the refusal
+ * SeccompProbe statx-refused FILE            files open, know their size, and are read, buffered and O_DIRECT
  * </pre>
  */
 public final class SeccompProbe {
@@ -33,6 +40,7 @@ public final class SeccompProbe {
     private SeccompProbe() { }
 
     public static void main(String[] args) {
+        System.out.println("SECCOMP-PROBE STARTED");
         try {
             switch (args[0]) {
                 case "unavailable":
@@ -43,6 +51,9 @@ public final class SeccompProbe {
                     break;
                 case "preadv2-at-read":
                     preadv2(null, Paths.get(args[1]));
+                    break;
+                case "statx-refused":
+                    statxRefused(Paths.get(args[1]));
                     break;
                 default:
                     throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -102,6 +113,37 @@ public final class SeccompProbe {
             check(m.failed() == 0, "no read failed: " + m);
             check(m.degradations() == 1 && m.lastDegradation().contains("preadv2"), "one degradation naming "
                     + "preadv2: " + m + ", " + m.lastDegradation());
+        } finally {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static void statxRefused(Path file) throws Exception {
+        check(Aio.isAvailable(), "Linux AIO is available: " + Aio.unavailabilityCause());
+        byte[] data = new byte[AioBuffers.PAGE_ALIGNMENT];
+        Arrays.fill(data, (byte) 's');
+        Files.write(file, data);
+        AioEventLoopGroup group = new AioEventLoopGroup(1, 8);
+        try {
+            AioEventLoop loop = group.next();
+            check(loop.usesAio(), "the loop uses Linux AIO");
+            for (OpenOption[] options : new OpenOption[][]{{}, {AioOpenOption.DIRECT}}) {
+                try (AioFileChannel ch = AioFileChannel.open(file, loop, options)) {
+                    check(ch.size() == data.length, "size from fstat: " + ch.size());
+                    ByteBuf dst = AioBuffers.directBuffer(ch, data.length);
+                    try {
+                        Future<Integer> f = ch.read(dst, 0);
+                        check(f.await(30, TimeUnit.SECONDS) && f.isSuccess(), "read " + f.cause());
+                        check(Arrays.equals(ByteBufUtil.getBytes(dst), data), "read back the file");
+                    } finally {
+                        dst.release();
+                    }
+                }
+            }
+            Throwable refused = NativeFile.statxUnavailabilityCause();
+            check(refused instanceof NativeIoException && ((NativeIoException) refused).operation().equals("statx"),
+                    "statx is known refused: " + refused);
+            check(loop.metrics().failed() == 0, "nothing failed: " + loop.metrics());
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
