@@ -77,7 +77,7 @@ public final class AioContext implements AutoCloseable {
         if (capacity < 1 || capacity > 4194304) {
             throw new IllegalArgumentException("capacity: " + capacity + " (expected: 1..4194304)");
         }
-        Native.ensureLoaded();
+        NativeLoader.ensureLoaded();
         NativeMemory scratch = NativeMemory.allocate(64, 64);
         long id;
         try {

@@ -26,6 +26,10 @@ public final class Errno {
     public static final int EISDIR = 21;
     /** Invalid argument (also: misaligned O_DIRECT request). */
     public static final int EINVAL = 22;
+    /** Too many open files in system (the system-wide file table, {@code fs.file-max}, is full). */
+    public static final int ENFILE = 23;
+    /** Too many open files (the process's descriptor limit, {@code ulimit -n}, is reached). */
+    public static final int EMFILE = 24;
     /** File too large. */
     public static final int EFBIG = 27;
     /** No space left on device. */

@@ -37,7 +37,7 @@ public final class EventFd implements AutoCloseable {
      * @throws NativeIoException when eventfd(2) fails (e.g. EMFILE)
      */
     public static EventFd open() throws NativeIoException {
-        Native.ensureLoaded();
+        NativeLoader.ensureLoaded();
         NativeMemory scratch = NativeMemory.allocate(64, 64);
         int fd;
         try {

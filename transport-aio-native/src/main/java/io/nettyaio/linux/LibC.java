@@ -29,6 +29,9 @@ final class LibC {
 
         long syscall(long number, long a1, long a2, long a3, long a4, long a5);
 
+        /** Seven integer arguments leave jnr-ffi's fast stubs; only the availability probe calls this one. */
+        long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
+
         int open(String path, int flags, int mode);
 
         int close(int fd);

@@ -60,17 +60,12 @@ final class Native {
 
     private Native() { }
 
-    /** @return {@code null} when libc and the syscall table loaded, else why not */
+    /**
+     * @return {@code null} when libc and the syscall table loaded, else why not. Only {@link NativeLoader} calls it:
+     *         this class's initialisation is the load, and must wait until descriptors are free
+     */
     static Throwable loadError() {
         return LOAD_ERROR;
-    }
-
-    static void ensureLoaded() {
-        if (LOAD_ERROR != null) {
-            UnsatisfiedLinkError e = new UnsatisfiedLinkError("netty-aio native binding unavailable: " + LOAD_ERROR);
-            e.initCause(LOAD_ERROR);
-            throw e;
-        }
     }
 
     static int lastErrno() {
@@ -251,6 +246,19 @@ final class Native {
         }
     }
 
+    /**
+     * preadv2(2) straight through syscall(2), for the availability probe: glibc's wrapper hides a refused system
+     * call (ENOSYS becomes EOPNOTSUPP when flags are given, and a preadv when not). Bytes read, or thrown.
+     */
+    static long preadv2Syscall(int fd, long iov, int iovcnt, long offset, int flags) throws NativeIoException {
+        // (fd, iov, iovcnt, pos_l, pos_h, flags): on 64-bit the whole offset goes in pos_l, and pos_h is ignored
+        long r = LIBC.syscall(SYSCALLS.preadv2, fd, iov, iovcnt, offset, 0, flags);
+        if (r < 0) {
+            throw error("preadv2");
+        }
+        return r;
+    }
+
     static long pwrite(int fd, long buf, long count, long offset) throws NativeIoException {
         while (true) {
             long r = LIBC.pwrite(fd, buf, count, offset);
@@ -305,6 +313,16 @@ final class Native {
         // AT_EMPTY_PATH: stat the descriptor itself
         if (LIBC.statx(fd, "", 0x1000, mask, buf) < 0) {
             throw error("statx");
+        }
+    }
+
+    /**
+     * fstat(2) through syscall(2) (glibc before 2.33 has no fstat symbol to bind), into a {@code struct stat} of
+     * 144 (x86_64) or 128 (aarch64) bytes: where statx is refused.
+     */
+    static void fstat(int fd, long buf) throws NativeIoException {
+        if (LIBC.syscall(SYSCALLS.fstat, fd, buf) < 0) {
+            throw error("fstat");
         }
     }
 

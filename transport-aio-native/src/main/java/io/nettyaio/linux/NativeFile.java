@@ -8,6 +8,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * O_DIRECT alignment (statx), fallocate, ftruncate, fsync, fdatasync, and positional read/write for tests and
  * fallbacks.
  *
+ * <p>Where {@code statx} is refused (ENOSYS, or EPERM from seccomp profiles older than the call), size and type come
+ * from {@code fstat} instead, and the O_DIRECT alignment is not reported; the first refusal is remembered for the
+ * process ({@link #statxUnavailabilityCause()}).
+ *
  * <p>Thread-safe except for {@link #close()}, which the owner must call only once no request on the descriptor is
  * in flight (the kernel would keep the file open anyway, but a reused descriptor number would be confused).
  */
@@ -17,6 +21,7 @@ public final class NativeFile implements AutoCloseable {
     static final int STATX_SIZE = 0x200;
     static final int STATX_DIOALIGN = 0x2000;
     private static final int STATX_BUF_SIZE = 256;
+    private static final int STAT_SIZE_OFFSET = 48;
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFDIR = 0040000;
@@ -38,6 +43,9 @@ public final class NativeFile implements AutoCloseable {
     public static final int POSIX_FADV_WILLNEED = 3;
     /** posix_fadvise: drop the range's clean pages from the page cache. */
     public static final int POSIX_FADV_DONTNEED = 4;
+
+    /** statx answered ENOSYS or EPERM in this process: use fstat. */
+    private static volatile NativeIoException statxRefusal;
 
     private final String path;
     private final int fd;
@@ -64,7 +72,7 @@ public final class NativeFile implements AutoCloseable {
         if (path == null) {
             throw new NullPointerException("path");
         }
-        Native.ensureLoaded();
+        NativeLoader.ensureLoaded();
         int fd = Native.open(path, flags, mode);
         NativeResources.FILES.incrementAndGet();
         return new NativeFile(path, fd, flags);
@@ -101,7 +109,15 @@ public final class NativeFile implements AutoCloseable {
     }
 
     /**
-     * @return the file size in bytes (statx)
+     * @return why {@code statx} cannot be used in this process (a {@link NativeIoException} with ENOSYS or EPERM),
+     *         or {@code null} while no call was refused
+     */
+    public static Throwable statxUnavailabilityCause() {
+        return statxRefusal;
+    }
+
+    /**
+     * @return the file size in bytes (statx, or fstat where statx is refused)
      * @throws NativeIoException when statx fails
      */
     public long size() throws NativeIoException {
@@ -138,7 +154,9 @@ public final class NativeFile implements AutoCloseable {
     public DioAlignment dioAlignment() throws NativeIoException {
         NativeMemory buf = NativeMemory.allocate(STATX_BUF_SIZE, 64);
         try {
-            Native.statx(fd, STATX_DIOALIGN, buf.address());
+            if (!statx(STATX_DIOALIGN, buf.address())) {
+                return new DioAlignment(0, 0); // fstat knows nothing of it
+            }
             ByteBuffer b = buf.buffer();
             if ((b.getInt(0) & STATX_DIOALIGN) == 0) {
                 return new DioAlignment(0, 0);
@@ -149,14 +167,38 @@ public final class NativeFile implements AutoCloseable {
         }
     }
 
-    /** Reads a field: a positive offset is a u64 at that offset, a negative one a u16 at -offset. */
+    /**
+     * Reads a statx field: a positive offset is a u64 at that offset, a negative one a u16 at -offset (the size or
+     * the mode; where statx is refused, the same field of fstat's {@code struct stat}).
+     */
     private long stat(int mask, int offset) throws NativeIoException {
         NativeMemory buf = NativeMemory.allocate(STATX_BUF_SIZE, 64);
         try {
-            Native.statx(fd, mask, buf.address());
-            return offset >= 0 ? buf.buffer().getLong(offset) : buf.buffer().getShort(-offset);
+            if (statx(mask, buf.address())) {
+                return offset >= 0 ? buf.buffer().getLong(offset) : buf.buffer().getShort(-offset);
+            }
+            Native.fstat(fd, buf.address());
+            return mask == STATX_SIZE ? buf.buffer().getLong(STAT_SIZE_OFFSET)
+                    : buf.buffer().getInt(Native.SYSCALLS.statModeOffset) & 0xffff;
         } finally {
             buf.free();
+        }
+    }
+
+    /** @return whether statx filled {@code buf}; false where it is refused (remembered for the process) */
+    private boolean statx(int mask, long buf) throws NativeIoException {
+        if (statxRefusal != null) {
+            return false;
+        }
+        try {
+            Native.statx(fd, mask, buf);
+            return true;
+        } catch (NativeIoException e) {
+            if (!LinuxAio.isRefused(e)) {
+                throw e;
+            }
+            statxRefusal = e;
+            return false;
         }
     }
 

@@ -39,7 +39,7 @@ public class NativeIoException extends IOException {
     }
 
     private static String message(String operation, int errno, String detail) {
-        String text = Native.strerror(errno);
+        String text = NativeLoader.strerror(errno);
         String m = operation + "(..) failed with error(-" + errno + "): " + text + " [" + Errno.name(errno) + "]";
         return detail == null ? m : m + "; " + detail;
     }

@@ -42,7 +42,7 @@ public final class NativeMemory {
         if (alignment < 8 || Integer.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment: " + alignment + " (expected: a power of two >= 8)");
         }
-        Native.ensureLoaded();
+        NativeLoader.ensureLoaded();
         long address = Native.alignedAlloc(alignment, size);
         NativeMemory memory;
         try {

@@ -12,7 +12,7 @@ public final class NativeThread {
      * @throws UnsatisfiedLinkError when the binding is unavailable
      */
     public static int currentThreadId() {
-        Native.ensureLoaded();
+        NativeLoader.ensureLoaded();
         return (int) Native.LIBC.syscall(Native.SYSCALLS.gettid);
     }
 
@@ -25,7 +25,7 @@ public final class NativeThread {
      * @throws NativeIoException when the system call fails
      */
     public static short ioPriority() throws NativeIoException {
-        Native.ensureLoaded();
+        NativeLoader.ensureLoaded();
         long r = Native.LIBC.syscall(Native.SYSCALLS.ioprioGet, IOPRIO_WHO_PROCESS, 0);
         if (r < 0) {
             throw new NativeIoException("ioprio_get", Native.lastErrno());
@@ -41,7 +41,7 @@ public final class NativeThread {
      *                           an invalid value
      */
     public static void setIoPriority(short ioprio) throws NativeIoException {
-        Native.ensureLoaded();
+        NativeLoader.ensureLoaded();
         if (Native.LIBC.syscall(Native.SYSCALLS.ioprioSet, IOPRIO_WHO_PROCESS, 0, ioprio) < 0) {
             throw new NativeIoException("ioprio_set", Native.lastErrno());
         }

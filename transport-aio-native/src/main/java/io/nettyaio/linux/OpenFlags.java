@@ -23,8 +23,9 @@ public final class OpenFlags {
     public static final int DSYNC = Native.O_DSYNC;
     /** Do not update the access time (the caller must own the file). */
     public static final int NOATIME = Native.O_NOATIME;
-    /** O_DIRECT for this architecture; 0 when the binding is unavailable. */
-    public static final int DIRECT = Native.SYSCALLS == null ? 0 : Native.SYSCALLS.oDirect;
+    /** O_DIRECT for this architecture; 0 on an architecture the binding does not know. */
+    // Not from Native: reading a flag must not load the binding (see NativeLoader)
+    public static final int DIRECT = SyscallTable.oDirectOrZero();
 
     private OpenFlags() { }
 }

@@ -23,7 +23,7 @@ public final class Poll {
      * @throws NativeIoException when poll(2) fails
      */
     public static int await(int fd, short events, int timeoutMillis) throws NativeIoException {
-        Native.ensureLoaded();
+        NativeLoader.ensureLoaded();
         NativeMemory pollfd = NativeMemory.allocate(8, 8);
         try {
             pollfd.buffer().putInt(0, fd);

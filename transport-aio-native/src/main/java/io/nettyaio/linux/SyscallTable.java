@@ -14,11 +14,16 @@ final class SyscallTable {
     final long gettid;
     final long ioprioSet;
     final long ioprioGet;
+    final long preadv2;
+    final long fstat;
+    /** Where {@code st_mode} (u32) is in {@code struct stat}; {@code st_size} (s64) is at 48 on both. */
+    final int statModeOffset;
     /** O_DIRECT is 040000 on x86 but 0200000 on arm and aarch64. */
     final int oDirect;
 
     private SyscallTable(String arch, long ioSetup, long ioDestroy, long ioSubmit, long ioCancel, long ioGetevents,
-                         long gettid, long ioprioSet, long ioprioGet, int oDirect) {
+                         long gettid, long ioprioSet, long ioprioGet, long preadv2, long fstat, int statModeOffset,
+                         int oDirect) {
         this.arch = arch;
         this.ioSetup = ioSetup;
         this.ioDestroy = ioDestroy;
@@ -28,7 +33,19 @@ final class SyscallTable {
         this.gettid = gettid;
         this.ioprioSet = ioprioSet;
         this.ioprioGet = ioprioGet;
+        this.preadv2 = preadv2;
+        this.fstat = fstat;
+        this.statModeOffset = statModeOffset;
         this.oDirect = oDirect;
+    }
+
+    /** @return O_DIRECT for this architecture, 0 where there is no table; loads nothing native */
+    static int oDirectOrZero() {
+        try {
+            return forCurrentArch().oDirect;
+        } catch (UnsupportedOperationException e) {
+            return 0;
+        }
     }
 
     static SyscallTable forCurrentArch() {
@@ -40,11 +57,11 @@ final class SyscallTable {
         switch (arch) {
             case "amd64":
             case "x86_64":
-                return new SyscallTable("x86_64", 206, 207, 209, 210, 208, 186, 251, 252, 0x4000);
+                return new SyscallTable("x86_64", 206, 207, 209, 210, 208, 186, 251, 252, 327, 5, 24, 0x4000);
             case "aarch64":
             case "arm64":
                 // asm-generic/unistd.h
-                return new SyscallTable("aarch64", 0, 1, 2, 3, 4, 178, 30, 31, 0x10000);
+                return new SyscallTable("aarch64", 0, 1, 2, 3, 4, 178, 30, 31, 286, 80, 16, 0x10000);
             default:
                 throw new UnsupportedOperationException("no syscall table for architecture " + arch
                         + " (supported: x86_64, aarch64)");

@@ -27,7 +27,8 @@
  *     fallocate, ftruncate, fsync, fdatasync, pread, pwrite</td><td>-</td></tr>
  * <tr><td>{@link io.nettyaio.linux.NativeIoException}, {@link io.nettyaio.linux.Errno}</td><td>errno number and name,
  *     the operation, strerror text</td><td>{@code Errno}</td></tr>
- * <tr><td>{@link io.nettyaio.linux.LinuxAio}</td><td>availability: a real probe, a kill switch
+ * <tr><td>{@link io.nettyaio.linux.LinuxAio}</td><td>availability: a real probe of what requests use, refused
+ *     system calls (for good) told from shortages (probed again), a kill switch
  *     ({@code -Dio.nettyaio.noAio=true})</td><td>-</td></tr>
  * <tr><td>{@link io.nettyaio.linux.NativeResources}</td><td>counters of contexts, eventfds, files and native memory,
  *     for leak checks</td><td>-</td></tr>

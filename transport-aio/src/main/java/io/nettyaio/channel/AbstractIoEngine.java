@@ -10,6 +10,7 @@ import java.nio.channels.ClosedChannelException;
  * decides only where a request goes ({@link #route}) and how the kernel is driven. Loop thread only.
  */
 abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
+    private final String name;
     final AioMetrics metrics;
     final BlockingLane lane;
     final ResultBoxes boxes = new ResultBoxes();
@@ -22,15 +23,17 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
     /** The loop is shutting down: new requests are refused, started ones finish. */
     private boolean stopped;
 
-    AbstractIoEngine(String name, EventExecutor loop, BlockingIoExecutor blocking) {
-        this.metrics = new AioMetrics(name);
+    /** @param metrics the loop's counters, shared by its engines (a loop may switch engines, see AioMetrics) */
+    AbstractIoEngine(String name, EventExecutor loop, BlockingIoExecutor blocking, AioMetrics metrics) {
+        this.name = name;
+        this.metrics = metrics;
         this.lane = new BlockingLane(loop, blocking, this, metrics);
         this.waiting = new WaitingRequests(loop, this, metrics);
     }
 
     @Override
     public final String name() {
-        return metrics.engine();
+        return name;
     }
 
     @Override

@@ -71,14 +71,14 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     }
 
     /**
-     * @return whether this loop submits to the kernel, with Linux AIO or io_uring (false: the blocking engine, the
-     *         fallback, runs every request on threads)
+     * @return whether this loop submits to the kernel now, with Linux AIO or io_uring (false: the blocking engine,
+     *         where neither is available, or until a loop that started short of a resource gets it)
      */
     public boolean usesAio() {
-        return !(engine instanceof BlockingEngine);
+        return !BlockingEngine.NAME.equals(engine.name());
     }
 
-    /** @return the engine this loop runs: see {@link AioEngines} */
+    /** @return the engine this loop runs now: see {@link AioEngines} */
     public String engine() {
         return engine.name();
     }

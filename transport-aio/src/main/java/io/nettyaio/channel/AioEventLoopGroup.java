@@ -46,8 +46,9 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
      * @param nThreads the number of loops; 0 means one per available processor
      * @param queueDepth requests each loop may have in the kernel at once (its AIO context capacity), 1 to 65536
      * @throws IllegalArgumentException when an argument is out of range
-     * @throws IllegalStateException when the AIO context cannot be created (e.g. {@code fs.aio-max-nr} exhausted;
-     *                               the message says how to raise it)
+     * @throws IllegalStateException when the AIO context cannot be created for a reason that does not pass (an
+     *                               exhausted {@code fs.aio-max-nr} or descriptor limit does not throw: such loops
+     *                               serve on blocking threads until they can, see {@link AioMetrics#degradations()})
      */
     public AioEventLoopGroup(int nThreads, int queueDepth) {
         this(nThreads, queueDepth, new DefaultThreadFactory("aio-loop", false));

@@ -127,7 +127,10 @@ public final class AioFileChannel implements AutoCloseable {
         return driver.engine().metrics();
     }
 
-    /** @return the engine this file's requests run on: {@code "linux-aio"}, {@code "io_uring"} or {@code "blocking"} */
+    /**
+     * @return the engine its loop gives new requests to: {@code "linux-aio"}, {@code "io_uring"} or {@code "blocking"}
+     *         (where neither is available, or until a loop that started short of a resource gets it)
+     */
     public String engine() {
         return driver.engine().name();
     }

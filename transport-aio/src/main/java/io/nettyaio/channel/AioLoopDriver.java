@@ -1,13 +1,16 @@
 package io.nettyaio.channel;
 
 import io.nettyaio.linux.EventFd;
+import io.nettyaio.linux.LinuxAio;
 import io.nettyaio.linux.NativeIoException;
 
 /**
  * The driver inside our own {@link AioEventLoop}: the loop sleeps on the {@link Doorbell}, reaps, runs tasks and
  * flushes once per turn, so handing a request to the engine is all a submit needs. The engine is chosen here, once
  * ({@link AioEngines}): Linux AIO on an eventfd, io_uring on a ring the loop drives ({@link ManualIoUringRing}), or
- * the blocking engine on a parking doorbell.
+ * the blocking engine on a parking doorbell. Where Linux AIO is available but short of a resource that comes back
+ * ({@code fs.aio-max-nr} used up, no descriptor free), the loop starts on a {@link RecoveringEngine}, which switches
+ * to Linux AIO when it can.
  */
 final class AioLoopDriver extends LoopDriver {
     private final Doorbell doorbell;
@@ -20,7 +23,8 @@ final class AioLoopDriver extends LoopDriver {
     /**
      * Opens the loop's kernel resources, all or nothing.
      *
-     * @throws NativeIoException when the eventfd or the AIO context cannot be had; nothing stays open then
+     * @throws NativeIoException when the eventfd or the AIO context cannot be had for a reason that does not pass
+     *                           (a shortage starts the loop on the blocking engine instead); nothing stays open then
      */
     static AioLoopDriver open(AioEventLoop loop, int capacity, BlockingIoExecutor blocking) throws NativeIoException {
         String choice = AioEngines.forOwnLoops();
@@ -28,16 +32,32 @@ final class AioLoopDriver extends LoopDriver {
             return ManualIoUringRing.openDriver(loop, capacity, blocking);
         }
         if (AioEngines.BLOCKING.equals(choice)) {
-            return new AioLoopDriver(loop, new BlockingEngine(loop, blocking), new ParkingDoorbell());
+            AioMetrics metrics = new AioMetrics(BlockingEngine.NAME);
+            if (!Aio.isAvailable() && !Aio.isDisabled()) {
+                Degradations.report(Degradations.AIO_UNAVAILABLE, metrics, Aio.unavailabilityCause());
+            }
+            return new AioLoopDriver(loop, new BlockingEngine(loop, blocking, metrics, false), new ParkingDoorbell());
         }
-        EventFd eventFd = EventFd.open();
+        AioMetrics metrics = new AioMetrics(LinuxAioEngine.NAME);
+        EventFd eventFd = null;
         boolean success = false;
         try {
-            LinuxAioEngine engine = LinuxAioEngine.open(loop, capacity, eventFd, blocking);
+            eventFd = EventFd.open();
+            LinuxAioEngine engine = LinuxAioEngine.open(loop, capacity, eventFd, blocking, metrics);
             success = true;
             return new AioLoopDriver(loop, engine, new EventFdDoorbell(eventFd));
+        } catch (NativeIoException | UnsatisfiedLinkError e) {
+            if (!LinuxAio.isTransient(e)) {
+                throw e;
+            }
+            LazyEventFdDoorbell doorbell = new LazyEventFdDoorbell(eventFd); // owns the eventfd, if there is one
+            RecoveringEngine engine = new RecoveringEngine(new BlockingEngine(loop, blocking, metrics, true), metrics,
+                    () -> LinuxAioEngine.open(loop, capacity, doorbell.eventFd(), blocking, metrics), e);
+            AioLoopDriver driver = new AioLoopDriver(loop, engine, doorbell);
+            success = true;
+            return driver;
         } finally {
-            if (!success) {
+            if (!success && eventFd != null) {
                 EventFdDoorbell.closeQuietly(eventFd);
             }
         }

@@ -4,9 +4,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Counters of one completion loop's engine. Only the loop thread writes them, each with a release store; a reader on
+ * Counters of one completion loop's engines. Only the loop thread writes them, each with a release store; a reader on
  * any thread sees every counter as of some recent moment (each one is at most one loop turn old, but two counters
  * read one after the other are not a consistent snapshot). Updating them allocates nothing and takes no lock.
+ *
+ * <p>A loop that could not have what Linux AIO needs when it started ({@code fs.aio-max-nr} used up, no descriptor
+ * free) runs the blocking engine meanwhile and switches to Linux AIO when it can; the counters cover both, and
+ * {@link #engine()} names the one new requests go to. {@link #degradations()} and {@link #lastDegradation()} say
+ * when and why the loop does less than it could.
  */
 public final class AioMetrics {
     private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -25,12 +30,19 @@ public final class AioMetrics {
     private static final int BLOCKING_SUBMITTED = 12;
     private static final int IN_FLIGHT = 13;
     private static final int QUEUED = 14;
-    private static final int COUNT = 15;
+    private static final int DEGRADATIONS = 15;
+    private static final int COUNT = 16;
 
     private final long[] counters = new long[COUNT];
-    private final String engine;
+    private volatile String engine;
+    private volatile String lastDegradation;
 
     AioMetrics(String engine) {
+        this.engine = engine;
+    }
+
+    /** The loop switched engines (the blocking engine it started on, to Linux AIO). Loop thread. */
+    void engine(String engine) {
         this.engine = engine;
     }
 
@@ -91,6 +103,12 @@ public final class AioMetrics {
         add(IN_FLIGHT, delta);
     }
 
+    /** The loop does less than it could from now on, for the reason described. */
+    void recordDegradation(String description) {
+        lastDegradation = description;
+        add(DEGRADATIONS, 1);
+    }
+
     void setQueued(int size) {
         set(QUEUED, size);
         if (size > counters[QUEUED_HIGH_WATER]) {
@@ -100,9 +118,27 @@ public final class AioMetrics {
 
     // ---- reads, any thread ----
 
-    /** @return the engine these counters belong to: {@code "linux-aio"} or {@code "blocking"} (the fallback) */
+    /**
+     * @return the engine new requests go to: {@code "linux-aio"} or {@code "blocking"} (the fallback, where Linux AIO
+     *         is unavailable, or until a loop that started short of a resource gets it)
+     */
     public String engine() {
         return engine;
+    }
+
+    /**
+     * @return how often this loop came to do less than it could: it started on the blocking engine because Linux AIO
+     *         was unavailable (a refused system call, not the {@code io.nettyaio.noAio} switch) or short of a
+     *         resource ({@code fs.aio-max-nr}, descriptors), or gave up a feature a system call refused (the
+     *         {@code preadv2} read of cached pages). Each kind is also logged at WARN, once per process
+     */
+    public long degradations() {
+        return get(DEGRADATIONS);
+    }
+
+    /** @return the cause and remedy of the latest of {@link #degradations()}, or {@code null} when there was none */
+    public String lastDegradation() {
+        return lastDegradation;
     }
 
     /** @return requests handed to the kernel (a continued short write counts again) */
@@ -190,6 +226,6 @@ public final class AioMetrics {
                 + submitCalls() + ", reapCalls " + reapCalls() + ", shortSubmits " + shortSubmits()
                 + ", eagainRetries " + eagainRetries() + ", shortWrites " + shortWrites() + ", cachedReads "
                 + cachedReads() + ", nowaitFallbacks " + nowaitFallbacks() + ", blockingSubmitted "
-                + blockingSubmitted() + ")";
+                + blockingSubmitted() + ", degradations " + degradations() + ")";
     }
 }

@@ -6,12 +6,19 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The fallback engine, where Linux AIO is unavailable: files are JDK {@link java.nio.channels.FileChannel}s and every
- * request runs on the {@link BlockingLane}, its result handled on the loop like any other. Loop thread only.
+ * The fallback engine: every request runs on the {@link BlockingLane}, its result handled on the loop like any other.
+ * Where Linux AIO is unavailable, files are JDK {@link java.nio.channels.FileChannel}s. While a loop waits for a
+ * resource Linux AIO needs ({@link RecoveringEngine}), files are native descriptors when the binding is loaded, so
+ * that the kernel engine can submit on them once the loop has it. Loop thread only.
  */
 final class BlockingEngine extends AbstractIoEngine {
-    BlockingEngine(EventExecutor loop, BlockingIoExecutor blocking) {
-        super("blocking", loop, blocking);
+    static final String NAME = "blocking";
+    private final boolean nativeFiles;
+
+    /** @param nativeFiles open files as native descriptors when the binding is loaded (else JDK FileChannels) */
+    BlockingEngine(EventExecutor loop, BlockingIoExecutor blocking, AioMetrics metrics, boolean nativeFiles) {
+        super(NAME, loop, blocking, metrics);
+        this.nativeFiles = nativeFiles;
     }
 
     @Override
@@ -21,6 +28,13 @@ final class BlockingEngine extends AbstractIoEngine {
 
     @Override
     public FileIo openFile(Path path, OpenOptions options) throws IOException {
+        if (nativeFiles) {
+            try {
+                return NativeFileIo.open(path, options);
+            } catch (UnsatisfiedLinkError e) {
+                // the binding is not loaded (no descriptor was free for it): a JDK file serves, on the lane
+            }
+        }
         return JdkFileIo.open(path, options);
     }
 

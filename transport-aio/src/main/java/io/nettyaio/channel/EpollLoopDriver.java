@@ -11,6 +11,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.linux.EventFd;
+import io.nettyaio.linux.LinuxAio;
 import io.nettyaio.linux.NativeIoException;
 
 import java.util.Map;
@@ -25,6 +26,10 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>One driver per loop, created with the first file opened on it; it closes with the loop, letting submitted
  * requests finish first. Only {@link LoopDrivers} refers to this class, after checking the epoll classes are there.
+ *
+ * <p>When the AIO context cannot be had for a while ({@code fs.aio-max-nr} used up), the driver runs a
+ * {@link RecoveringEngine}: requests go to blocking threads, and the engine tries Linux AIO again on the flushes of
+ * later loop turns. The eventfd is registered from the start, so the switch needs nothing of the driver.
  */
 final class EpollLoopDriver extends NettyLoopDriver {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(EpollLoopDriver.class);
@@ -34,7 +39,7 @@ final class EpollLoopDriver extends NettyLoopDriver {
     private final Runnable flushTask = this::flushNow;
     private boolean flushScheduled;
 
-    private EpollLoopDriver(IoEventLoop loop, LinuxAioEngine engine, EventFd eventFd) {
+    private EpollLoopDriver(IoEventLoop loop, IoEngine engine, EventFd eventFd) {
         super(loop, engine, DRIVERS);
         this.eventFd = eventFd;
     }
@@ -52,8 +57,21 @@ final class EpollLoopDriver extends NettyLoopDriver {
         boolean success = false;
         try {
             eventFd = EventFd.open();
-            EpollLoopDriver driver = new EpollLoopDriver(loop, LinuxAioEngine.open(loop,
-                    AioEventLoopGroup.DEFAULT_QUEUE_DEPTH, eventFd, BlockingIoExecutor.shared()), eventFd);
+            EventFd fd = eventFd;
+            int capacity = AioEventLoopGroup.DEFAULT_QUEUE_DEPTH;
+            BlockingIoExecutor blocking = BlockingIoExecutor.shared();
+            AioMetrics metrics = new AioMetrics(LinuxAioEngine.NAME);
+            IoEngine engine;
+            try {
+                engine = LinuxAioEngine.open(loop, capacity, fd, blocking, metrics);
+            } catch (NativeIoException e) {
+                if (!LinuxAio.isTransient(e)) {
+                    throw e;
+                }
+                engine = new RecoveringEngine(new BlockingEngine(loop, blocking, metrics, true), metrics,
+                        () -> LinuxAioEngine.open(loop, capacity, fd, blocking, metrics), e);
+            }
+            EpollLoopDriver driver = new EpollLoopDriver(loop, engine, eventFd);
             success = true;
             return driver;
         } catch (NativeIoException e) {

@@ -30,6 +30,8 @@ final class FileState {
 
     private final Path path;
     private final FileIo io;
+    /** Whether the kernel engine can submit on it: a JDK file (opened while the binding was not loaded) cannot. */
+    private final boolean kernelSubmittable;
     private final LoopDriver driver;
     private final boolean readable;
     private final boolean writable;
@@ -53,6 +55,7 @@ final class FileState {
               int memoryAlignment, int offsetAlignment) {
         this.path = path;
         this.io = io;
+        this.kernelSubmittable = !(io instanceof JdkFileIo);
         this.driver = driver;
         this.readable = options.read;
         this.writable = options.write;
@@ -82,6 +85,11 @@ final class FileState {
 
     LoopDriver driver() {
         return driver;
+    }
+
+    /** @return whether the kernel engine can submit on its descriptor (else its requests go to blocking threads) */
+    boolean isKernelSubmittable() {
+        return kernelSubmittable;
     }
 
     boolean isReadable() {

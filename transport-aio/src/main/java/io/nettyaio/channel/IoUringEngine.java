@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class IoUringEngine extends AbstractIoEngine {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(IoUringEngine.class);
+    static final String NAME = AioEngines.IO_URING;
     /** Slot indices go into a signed 16-bit field. */
     static final int MAX_SLOTS = Short.MAX_VALUE + 1;
 
@@ -56,7 +57,7 @@ final class IoUringEngine extends AbstractIoEngine {
      */
     IoUringEngine(EventExecutor loop, int capacity, IoUringRing ring, boolean ftruncateSupported,
                   BlockingIoExecutor blocking) {
-        super("io_uring", loop, blocking);
+        super(NAME, loop, blocking, new AioMetrics(NAME));
         if (capacity < 1 || capacity > MAX_SLOTS) {
             throw new IllegalArgumentException("capacity: " + capacity + " (expected: 1.." + MAX_SLOTS + ")");
         }

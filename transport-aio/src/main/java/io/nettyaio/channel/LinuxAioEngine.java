@@ -6,6 +6,7 @@ import io.nettyaio.linux.CompletionHandler;
 import io.nettyaio.linux.EventFd;
 import io.nettyaio.linux.IocbArray;
 import io.nettyaio.linux.IovecArray;
+import io.nettyaio.linux.LinuxAio;
 import io.nettyaio.linux.NativeIoException;
 import io.nettyaio.linux.SubmissionQueue;
 import io.nettyaio.linux.SubmitErrorHandler;
@@ -23,12 +24,15 @@ import java.nio.file.Path;
  *
  * <p>Never blocking the loop: reads and writes carry {@code RWF_NOWAIT}; what the kernel would wait for goes to the
  * {@link BlockingLane} (see {@link ResultClassifier}). Buffered reads first try a synchronous
- * {@code preadv2(RWF_NOWAIT)}: a page-cache hit is one system call, with no io_submit and no eventfd wake-up.
+ * {@code preadv2(RWF_NOWAIT)}: a page-cache hit is one system call, with no io_submit and no eventfd wake-up. Where
+ * {@code preadv2} is refused (ENOSYS, EPERM: a seccomp profile), by the availability probe or on a read, that path is
+ * off for the process, and the read that met the refusal goes on the usual way.
  *
  * <p>The eventfd belongs to the {@link LoopDriver}; this engine only names it in its iocbs and waits on it in
  * {@link #close()}. Loop thread only.
  */
 final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler, SubmitErrorHandler {
+    static final String NAME = "linux-aio";
     /**
      * System property: submit as soon as this many requests are prepared, instead of once at the end of the loop
      * turn (0, the default: one io_submit per turn). BENCHMARKS.md has both measured.
@@ -40,6 +44,8 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private static final boolean CACHED_READ_FAST_PATH = !Boolean.getBoolean(NO_CACHED_READ_FAST_PATH_PROP_NAME);
     /** How deep completions may nest when a handler issues the next cached read from inside the last one. */
     private static final int MAX_SYNC_DEPTH = 8;
+    /** preadv2 was refused in this process: the cached-read path is off for every loop. */
+    private static volatile boolean cachedReadsRefused;
 
     private final EventExecutor loop;
     private final AioContext context;
@@ -49,9 +55,9 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private final IovecArray cachedReadIov;
     private int syncDepth;
 
-    private LinuxAioEngine(EventExecutor loop, BlockingIoExecutor blocking, AioContext context, EventFd eventFd,
-                           SlotTable slots, SubmissionQueue submissions, IovecArray cachedReadIov) {
-        super("linux-aio", loop, blocking);
+    private LinuxAioEngine(EventExecutor loop, BlockingIoExecutor blocking, AioMetrics metrics, AioContext context,
+                           EventFd eventFd, SlotTable slots, SubmissionQueue submissions, IovecArray cachedReadIov) {
+        super(NAME, loop, blocking, metrics);
         this.loop = loop;
         this.context = context;
         this.eventFd = eventFd;
@@ -64,9 +70,10 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
      * Opens the context and allocates the native memory, all or nothing: on failure nothing stays open.
      *
      * @param eventFd the eventfd completions signal; the caller keeps owning it
+     * @param metrics the loop's counters
      */
-    static LinuxAioEngine open(EventExecutor loop, int capacity, EventFd eventFd, BlockingIoExecutor blocking)
-            throws NativeIoException {
+    static LinuxAioEngine open(EventExecutor loop, int capacity, EventFd eventFd, BlockingIoExecutor blocking,
+                               AioMetrics metrics) throws NativeIoException {
         AioContext context = null;
         IocbArray iocbs = null;
         SubmissionQueue submissions = null;
@@ -77,9 +84,14 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             iocbs = new IocbArray(capacity);
             submissions = new SubmissionQueue(context, capacity);
             cachedReadIov = new IovecArray(1);
-            LinuxAioEngine engine = new LinuxAioEngine(loop, blocking, context, eventFd,
+            LinuxAioEngine engine = new LinuxAioEngine(loop, blocking, metrics, context, eventFd,
                     new SlotTable(iocbs, eventFd.fd()), submissions, cachedReadIov);
             success = true;
+            Throwable refused = LinuxAio.preadv2UnavailabilityCause();
+            if (CACHED_READ_FAST_PATH && refused != null) {
+                cachedReadsRefused = true;
+                Degradations.report(Degradations.CACHED_READS, metrics, refused);
+            }
             return engine;
         } finally {
             if (!success) {
@@ -120,7 +132,8 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     @Override
     void route(IoRequest r, boolean continuation) {
         switch (RequestRouter.route(r, continuation, slots.freeCount(), !waiting.isEmpty(),
-                CACHED_READ_FAST_PATH && syncDepth < MAX_SYNC_DEPTH, RequestRouter.linuxAioCan(r))) {
+                CACHED_READ_FAST_PATH && !cachedReadsRefused && syncDepth < MAX_SYNC_DEPTH,
+                RequestRouter.linuxAioCan(r))) {
             case RequestRouter.CACHED_READ:
                 readCached(r);
                 break;
@@ -147,6 +160,11 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         try {
             res = fileOf(r).readCached(cachedReadIov, r.contiguousAddress(), r.remaining(), r.offset());
         } catch (NativeIoException e) {
+            if (LinuxAio.isRefused(e)) {
+                refuseCachedReads(e);
+                route(r, false); // nothing was read: the usual way, now that the cached-read path is off
+                return;
+            }
             res = -e.errno(); // reported like any read error: operation, file, position
         } catch (Throwable t) {
             finish(r, t);
@@ -160,6 +178,14 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             onResult(r, res, true);
         } finally {
             syncDepth--;
+        }
+    }
+
+    /** preadv2 answered ENOSYS or EPERM (seccomp): asking again is no use, on any loop of the process. */
+    private void refuseCachedReads(NativeIoException cause) {
+        if (!cachedReadsRefused) {
+            cachedReadsRefused = true;
+            Degradations.report(Degradations.CACHED_READS, metrics, cause);
         }
     }
 

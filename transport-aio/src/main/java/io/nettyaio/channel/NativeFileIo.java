@@ -8,9 +8,11 @@ import io.nettyaio.linux.NativeFile;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@link FileIo} over a native descriptor: the one kernel requests use, and pread/pwrite for blocking threads. */
 final class NativeFileIo implements FileIo {
+    private static final AtomicBoolean STATX_REFUSAL_REPORTED = new AtomicBoolean();
     private final NativeFile file;
 
     private NativeFileIo(NativeFile file) {
@@ -38,9 +40,15 @@ final class NativeFileIo implements FileIo {
         return alignment.isReported() ? new int[]{alignment.memoryAlignment(), alignment.offsetAlignment()} : null;
     }
 
+    /** The first call on every file opened (FileOpener): where statx turns out refused, say so once. */
     @Override
     public boolean isDirectory() throws IOException {
-        return file.isDirectory();
+        boolean directory = file.isDirectory();
+        Throwable statxRefused = NativeFile.statxUnavailabilityCause();
+        if (statxRefused != null && STATX_REFUSAL_REPORTED.compareAndSet(false, true)) {
+            Degradations.report(Degradations.STATX, null, statxRefused);
+        }
+        return directory;
     }
 
     @Override

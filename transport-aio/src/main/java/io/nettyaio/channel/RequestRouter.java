@@ -13,19 +13,22 @@ final class RequestRouter {
     static final int QUEUE = 2;
     /** Wait for a slot, before the others: a continuation was accepted before them. */
     static final int QUEUE_FIRST = 3;
-    /** A blocking thread: the engine's kernel interface cannot do it (or the file refused RWF_NOWAIT for it). */
+    /**
+     * A blocking thread: the engine's kernel interface cannot do it, the file refused RWF_NOWAIT for it, or it is a
+     * JDK file (opened while the loop ran the blocking engine, before the binding could load).
+     */
     static final int BLOCKING = 4;
 
     private RequestRouter() { }
 
     /** @return whether Linux AIO can do {@code r}: read, write, sync, and the file did not refuse RWF_NOWAIT for it */
     static boolean linuxAioCan(IoRequest r) {
-        return r.isKernelCapable() && !r.file().refusesNowait(r);
+        return r.isKernelCapable() && r.file().isKernelSubmittable() && !r.file().refusesNowait(r);
     }
 
     /** @return whether io_uring can do {@code r}: everything, truncate only where the kernel has FTRUNCATE (6.9+) */
     static boolean ioUringCan(IoRequest r, boolean ftruncateSupported) {
-        return r.kind() != IoRequest.TRUNCATE || ftruncateSupported;
+        return r.file().isKernelSubmittable() && (r.kind() != IoRequest.TRUNCATE || ftruncateSupported);
     }
 
     /**

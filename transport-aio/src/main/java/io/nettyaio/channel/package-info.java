@@ -24,7 +24,11 @@
  * promise listeners run on the promise's executor
  * </pre>
  * The blocking engine ({@code BlockingEngine}, where Linux AIO is unavailable) takes the same
- * path with one route: every request to the lane.
+ * path with one route: every request to the lane. A loop that could not open Linux AIO for want of a resource that
+ * comes back ({@code fs.aio-max-nr} used up, no descriptor free) runs a {@code RecoveringEngine}: the blocking engine
+ * on native files, and from the first loop turn where the kernel engine opens (tried at most once a second) the
+ * kernel engine for new requests, while the blocking one finishes what it has. Each such degradation, and a refused
+ * system call ({@code Degradations}), is counted in {@link io.nettyaio.channel.AioMetrics} and logged at WARN once.
  *
  * <h2>Who owns what</h2>
  * <ul>
@@ -32,7 +36,8 @@
  *     {@code EpollLoopDriver} on a Netty 4.2 epoll loop): the engine, the eventfd, the files open on the loop, the
  *     hop, and the order of shutdown (engine, then what never reached it, then files, then the eventfd).</li>
  * <li>{@code IoEngine}: the kernel context, iocbs and iovecs ({@code LinuxAioEngine}, opened all or nothing), the
- *     lane, metrics. Loop thread only.</li>
+ *     lane. Loop thread only. The loop's {@link io.nettyaio.channel.AioMetrics} are the driver's, shared by the
+ *     engines a loop switches between.</li>
  * <li>{@code FileState}: one open file's descriptor, mode, alignment, requests in flight, RWF_NOWAIT memory and
  *     close protocol.</li>
  * <li>{@code IoRequest}: one operation's buffers, progress and promise; pooled.</li>

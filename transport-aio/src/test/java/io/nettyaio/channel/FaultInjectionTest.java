@@ -3,6 +3,9 @@ package io.nettyaio.channel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.Future;
 import io.nettyaio.channel.fault.FaultFs;
 import io.nettyaio.channel.fault.LoopExt4;
@@ -29,7 +32,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -42,6 +44,7 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,8 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Kernel errors on real, failing filesystems: EIO from a FUSE fault filesystem and from a shut-down ext4, fsync
  * failing after successful writes, ENOSPC on a full ext4 and after a short write on a tiny tmpfs, a slow device that
- * must not stall the completion loop, and an exhausted {@code fs.aio-max-nr}. Every affected future fails with the
- * truth; nothing else on the channel or the loop is disturbed; nothing hangs or leaks.
+ * must not stall the completion loop, and an exhausted {@code fs.aio-max-nr} (loops serve on blocking threads, then
+ * switch to Linux AIO). Every affected future fails with the truth; nothing else on the channel or the loop is
+ * disturbed; nothing hangs or leaks.
  *
  * <p>The fixtures need root (mount, losetup) and FUSE; where they are unavailable the tests are skipped with the
  * reason. CI runs as root, so there they run.
@@ -524,75 +528,187 @@ class FaultInjectionTest {
         return lowered;
     }
 
-    private static void assertClearAioMaxNrError(Lowered lowered, int depth) {
-        Throwable thrown = lowered.thrown;
-        assertNotNull(thrown, "creating the group must fail");
-        StringBuilder chain = new StringBuilder();
-        NativeIoException cause = null;
-        for (Throwable t = thrown; t != null; t = t.getCause()) {
-            chain.append(t).append('\n');
-            if (t instanceof NativeIoException) {
-                cause = (NativeIoException) t;
-            }
+    /** Asserts the loop runs the blocking engine because io_setup answered EAGAIN, and says so in its metrics. */
+    private static void assertDegradedForTheAioBudget(AioEventLoop loop) throws IOException {
+        long limit = readProc(AIO_MAX_NR); // the lowered one
+        AioMetrics m = loop.metrics();
+        assertFalse(loop.usesAio(), "the loop serves on blocking threads while the budget is short");
+        assertEquals("blocking", m.engine(), m.toString());
+        assertEquals(1, m.degradations(), m.toString());
+        String why = m.lastDegradation();
+        assertTrue(why.contains("io_setup") && why.contains("EAGAIN"), why);
+        // The whole number: the limit was once read a byte at a time, and only its first digit came back
+        assertTrue(why.contains(Long.toString(limit)), "names the real limit, " + limit + ": " + why);
+        assertTrue(why.contains("sysctl -w fs.aio-max-nr="), "names the remedy: " + why);
+    }
+
+    private static void awaitEngine(AioMetrics m, String engine) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!engine.equals(m.engine())) {
+            assertTrue(System.nanoTime() - deadline < 0, () -> "no switch to " + engine + " within 15 s: " + m);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
-        assertInstanceOf(IllegalStateException.class, thrown, chain.toString());
-        assertNotNull(cause, "a NativeIoException in the chain:\n" + chain);
-        assertEquals("io_setup", cause.operation());
-        assertEquals("EAGAIN", cause.errnoName());
-        String text = chain.toString();
-        assertTrue(text.contains("cannot create AIO completion loop with capacity " + depth), text);
-        assertTrue(text.contains("asked for " + depth + " events"), text);
-        assertTrue(text.contains("/proc/sys/fs/aio-max-nr = " + lowered.limit + " "), "the real limit: " + text);
-        assertTrue(text.contains("raise it with: sysctl -w fs.aio-max-nr="), text);
-        System.out.println("aio-max-nr exhausted: " + cause.getMessage());
     }
 
     @Test
-    void shouldFailClearlyAndLeakNothingWhenAioMaxNrIsExhausted() throws Exception {
+    void shouldServeOnBlockingThreadsWhileAioMaxNrIsExhaustedAndSwitchToLinuxAioWhenItReturns() throws Exception {
         String reason = aioMaxNrReason();
         Assumptions.assumeTrue(reason == null, reason);
-        Aio.ensureAvailability(); // probe while the limit is normal: the probe's verdict is cached for the JVM
+        Aio.ensureAvailability(); // probe while the limit is normal
         int depth = 4096;
+        Path path = ReliabilitySupport.file("aio-max-nr-switch.dat");
+        byte[] data = random(2 * BLOCK, 77);
+        Files.write(path, data);
         ReliabilitySupport.Resources resources = new ReliabilitySupport.Resources();
+        AioEventLoopGroup[] g = new AioEventLoopGroup[1];
+        AioFileChannel[] ch = new AioFileChannel[1];
+        // Held for one loop start and one read: the setting is system-wide
         Lowered lowered = withAioMaxNr(depth / 2, restore -> {
             try {
-                AioEventLoopGroup g = new AioEventLoopGroup(1, depth);
-                g.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                g[0] = new AioEventLoopGroup(1, depth);
+                AioEventLoop aioLoop = g[0].next();
+                assertDegradedForTheAioBudget(aioLoop);
+                ch[0] = AioFileChannel.open(path, aioLoop, READ, AioOpenOption.DIRECT);
+                ByteBuf first = AioBuffers.directBuffer(ch[0], BLOCK);
+                assertEquals(BLOCK, await(ch[0].read(first, 0)));
+                assertArrayEquals(Arrays.copyOf(data, BLOCK), ByteBufUtil.getBytes(first));
+                first.release();
+                AioMetrics m = aioLoop.metrics();
+                assertEquals(0, m.submitted(), "nothing went to the kernel: " + m);
+                assertEquals(1, m.blockingSubmitted(), "the read ran on a blocking thread: " + m);
                 return null;
             } catch (Throwable t) {
                 return t;
             }
         });
-        assertClearAioMaxNrError(lowered, depth);
+        try {
+            if (lowered.thrown != null) {
+                throw new AssertionError("while fs.aio-max-nr was exhausted", lowered.thrown);
+            }
+            AioEventLoop aioLoop = g[0].next();
+            AioMetrics m = aioLoop.metrics();
+            awaitEngine(m, "linux-aio");
+            assertTrue(aioLoop.usesAio());
+            // The file opened meanwhile is native: the kernel engine submits on it
+            ByteBuf second = AioBuffers.directBuffer(ch[0], BLOCK);
+            assertEquals(BLOCK, await(ch[0].read(second, BLOCK)));
+            assertArrayEquals(Arrays.copyOfRange(data, BLOCK, 2 * BLOCK), ByteBufUtil.getBytes(second));
+            second.release();
+            assertEquals(1, m.submitted(), "the second read went to the kernel: " + m);
+            assertEquals(1, m.blockingSubmitted(), m.toString());
+            assertEquals(1, m.degradations(), "the switch is no degradation: " + m);
+        } finally {
+            if (ch[0] != null) {
+                await(ch[0].closeAsync());
+            }
+            if (g[0] != null) {
+                assertTrue(g[0].shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+            }
+        }
         resources.assertNativeUnchanged();
         resources.assertMemoryUnchanged();
         assertEquals(resources.descriptors, ReliabilitySupport.openDescriptors(), "descriptors leaked");
     }
 
     @Test
-    void shouldReleaseTheLoopsAlreadyCreatedWhenALaterOneHitsAioMaxNr() throws Exception {
+    void shouldServeOnBlockingThreadsOfAnEpollLoopWhileAioMaxNrIsExhaustedAndSwitchWhenItReturns() throws Exception {
+        String reason = aioMaxNrReason();
+        Assumptions.assumeTrue(reason == null, reason);
+        Assumptions.assumeTrue(Epoll.isAvailable(), () -> "no epoll: " + Epoll.unavailabilityCause());
+        Aio.ensureAvailability();
+        Path path = ReliabilitySupport.file("aio-max-nr-epoll.dat");
+        byte[] data = random(BLOCK, 78);
+        Files.write(path, data);
+        ReliabilitySupport.Resources resources = new ReliabilitySupport.Resources();
+        MultiThreadIoEventLoopGroup epoll = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        AioFileChannel[] ch = new AioFileChannel[1];
+        try {
+            // An epoll loop's context has the default capacity: less room than that
+            Lowered lowered = withAioMaxNr(AioEventLoopGroup.DEFAULT_QUEUE_DEPTH / 2, restore -> {
+                try {
+                    ch[0] = AioFileChannel.open(path, epoll.next(), READ, AioOpenOption.DIRECT);
+                    assertEquals("blocking", ch[0].engine());
+                    assertEquals(BLOCK, readBlock(ch[0], data));
+                    AioMetrics m = ch[0].metrics();
+                    assertEquals(0, m.submitted(), m.toString());
+                    assertEquals(1, m.blockingSubmitted(), m.toString());
+                    assertEquals(1, m.degradations(), m.toString());
+                    assertTrue(m.lastDegradation().contains("EAGAIN"), m.lastDegradation());
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            if (lowered.thrown != null) {
+                throw new AssertionError("while fs.aio-max-nr was exhausted", lowered.thrown);
+            }
+            // An epoll loop tries again on the flush after requests, at most once a second: keep reading
+            AioMetrics m = ch[0].metrics();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!"linux-aio".equals(m.engine())) {
+                assertTrue(System.nanoTime() - deadline < 0, () -> "no switch to linux-aio within 15 s: " + m);
+                readBlock(ch[0], data);
+            }
+            long submitted = m.submitted();
+            readBlock(ch[0], data);
+            assertEquals(submitted + 1, m.submitted(), "the read went to the kernel: " + m);
+            assertEquals(1, m.degradations(), m.toString());
+        } finally {
+            if (ch[0] != null) {
+                await(ch[0].closeAsync());
+            }
+            assertTrue(epoll.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+        }
+        resources.assertNativeUnchanged();
+        resources.assertMemoryUnchanged();
+    }
+
+    /** Reads the first block and checks it. */
+    private static int readBlock(AioFileChannel ch, byte[] data) throws InterruptedException {
+        ByteBuf dst = AioBuffers.directBuffer(ch, BLOCK);
+        try {
+            int n = await(ch.read(dst, 0));
+            assertArrayEquals(Arrays.copyOf(data, BLOCK), ByteBufUtil.getBytes(dst));
+            return n;
+        } finally {
+            dst.release();
+        }
+    }
+
+    @Test
+    void shouldLeakNothingWhenLoopsShutDownBeforeTheAioBudgetReturns() throws Exception {
         String reason = aioMaxNrReason();
         Assumptions.assumeTrue(reason == null, reason);
         Aio.ensureAvailability();
         int depth = 4096;
+        Path path = ReliabilitySupport.file("aio-max-nr-shutdown.dat");
         ReliabilitySupport.Resources resources = new ReliabilitySupport.Resources();
-        // Room for one loop, not two. Netty tears down the first loop (starting its thread) when the second fails:
-        // the thread factory restores the limit at that moment, so the window stays short.
-        Lowered lowered = withAioMaxNr(depth + depth / 2, restore -> {
-            ThreadFactory factory = r -> {
-                restore.run();
-                return new Thread(r, "aio-max-nr-test-loop");
-            };
+        // Room for neither loop; both start on blocking threads, serve, and shut down before the limit returns
+        Lowered lowered = withAioMaxNr(depth / 2, restore -> {
+            AioEventLoopGroup g = null;
             try {
-                AioEventLoopGroup g = new AioEventLoopGroup(2, depth, factory);
-                g.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                g = new AioEventLoopGroup(2, depth);
+                for (int i = 0; i < 2; i++) {
+                    assertDegradedForTheAioBudget(g.next());
+                }
+                try (AioFileChannel ch = AioFileChannel.open(path, g.next(), READ, WRITE, CREATE)) {
+                    assertEquals(3, await(ch.write(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII), 0)));
+                }
                 return null;
             } catch (Throwable t) {
                 return t;
+            } finally {
+                if (g != null) {
+                    g.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(30, TimeUnit.SECONDS);
+                }
             }
         });
-        assertClearAioMaxNrError(lowered, depth);
+        if (lowered.thrown != null) {
+            throw new AssertionError("while fs.aio-max-nr was exhausted", lowered.thrown);
+        }
+        assertEquals("abc", Files.readString(path, StandardCharsets.US_ASCII));
         resources.assertNativeUnchanged();
         resources.assertMemoryUnchanged();
+        assertEquals(resources.descriptors, ReliabilitySupport.openDescriptors(), "descriptors leaked");
     }
 }

@@ -157,7 +157,8 @@ class IoOptionsPlumbingTest {
         file = new FileState(path, recording, null, ImmediateEventExecutor.INSTANCE, options, 1, 1);
         BlockingIoExecutor blocking = new BlockingIoExecutor("plumbing", 1, true);
         try {
-            BlockingEngine engine = new BlockingEngine(ImmediateEventExecutor.INSTANCE, blocking);
+            BlockingEngine engine = new BlockingEngine(ImmediateEventExecutor.INSTANCE, blocking,
+                    new AioMetrics(BlockingEngine.NAME), false);
             Promise<Integer> promise = ImmediateEventExecutor.INSTANCE.newPromise();
             engine.submit(write(IDLE_DSYNC, promise));
             assertEquals(4096, promise.get(5, TimeUnit.SECONDS));

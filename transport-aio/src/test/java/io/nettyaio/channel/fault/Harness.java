@@ -237,6 +237,29 @@ final class Harness {
         return bin;
     }
 
+    /**
+     * The command that runs {@code mainClass} in a new JVM with this JVM's class path: for what must not happen in
+     * the test JVM (a seccomp filter, descriptors used up).
+     */
+    static List<String> javaCommand(Class<?> mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        if (Runtime.version().feature() >= 22) {
+            cmd.add("--enable-native-access=ALL-UNNAMED"); // jffi's System.load, as the surefire JVM has it
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass.getName());
+        cmd.addAll(Arrays.asList(args));
+        return cmd;
+    }
+
+    /** @return how many lines of {@code output} contain {@code text} */
+    static long countLines(String output, String text) {
+        return output.lines().filter(l -> l.contains(text)).count();
+    }
+
     // ---- polling -----------------------------------------------------------------------------------------------
 
     /** Polls {@code condition} every few milliseconds until it holds; false when the deadline passes first. */
