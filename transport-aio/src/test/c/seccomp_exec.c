@@ -7,7 +7,8 @@
  *   RULE  NAME=ERRNO            every call of NAME fails with ERRNO
  *         NAME=ERRNO@ARG&MASK   only calls whose argument ARG (0-5) has a bit of MASK set in its low 32 bits
  *
- *   NAME  io_setup, io_destroy, io_submit, io_getevents, io_cancel, preadv2, pwritev2, statx, eventfd2
+ *   NAME  io_setup, io_destroy, io_submit, io_getevents, io_cancel, preadv2, pwritev2, statx, eventfd2,
+ *         io_uring_setup
  *   ERRNO ENOSYS, EPERM, EACCES, or a number
  *
  * Example: `seccomp_exec preadv2=EPERM@5&8 -- java ...` refuses preadv2 with RWF_NOWAIT (8) in its flags (argument
@@ -46,6 +47,11 @@ static const struct named SYSCALLS[] = {
     {"io_setup", __NR_io_setup}, {"io_destroy", __NR_io_destroy}, {"io_submit", __NR_io_submit},
     {"io_getevents", __NR_io_getevents}, {"io_cancel", __NR_io_cancel}, {"preadv2", __NR_preadv2},
     {"pwritev2", __NR_pwritev2}, {"statx", __NR_statx}, {"eventfd2", __NR_eventfd2},
+#ifdef __NR_io_uring_setup
+    {"io_uring_setup", __NR_io_uring_setup},
+#else
+    {"io_uring_setup", 425}, /* the same number on x86_64 and aarch64 */
+#endif
 };
 
 static const struct named ERRNOS[] = {{"ENOSYS", ENOSYS}, {"EPERM", EPERM}, {"EACCES", EACCES}};
