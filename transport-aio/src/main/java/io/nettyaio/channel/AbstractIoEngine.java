@@ -103,6 +103,7 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
     /** Runs {@code r} on a blocking thread. */
     final void toBlocking(IoRequest r) {
         if (start(r)) {
+            AioJfr.blockingLane(this, r);
             lane.submit(r);
         }
     }
