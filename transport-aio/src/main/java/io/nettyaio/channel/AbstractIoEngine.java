@@ -47,6 +47,7 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
             return;
         }
         file.requestStarted();
+        r.admitted(metrics.latencyStart());
         route(r, false);
     }
 
@@ -152,6 +153,7 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
     final void finish(IoRequest r) {
         FileState file = r.file();
         metrics.recordCompleted();
+        metrics.recordLatency(r.admittedNanos());
         r.succeed(boxes);
         file.requestFinished();
     }
@@ -160,6 +162,7 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
     final void finish(IoRequest r, Throwable cause) {
         FileState file = r.file();
         metrics.recordFailed();
+        metrics.recordLatency(r.admittedNanos());
         r.fail(cause);
         file.requestFinished();
     }

@@ -51,6 +51,8 @@ final class IoRequest {
     private Object attachment;
     /** Direct copy of the data for buffers the kernel cannot address. */
     private ByteBuf bounce;
+    /** When the engine accepted it, while a latency listener is installed ({@link AioMetrics#latencyStart()}). */
+    private long admittedNanos;
 
     private IoRequest(Recycler.Handle<IoRequest> handle) {
         this.handle = handle;
@@ -86,6 +88,14 @@ final class IoRequest {
 
     FileState file() {
         return file;
+    }
+
+    void admitted(long nanos) {
+        admittedNanos = nanos;
+    }
+
+    long admittedNanos() {
+        return admittedNanos;
     }
 
     byte kind() {
