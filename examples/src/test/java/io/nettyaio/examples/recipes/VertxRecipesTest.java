@@ -1,6 +1,7 @@
 package io.nettyaio.examples.recipes;
 
 import io.netty.channel.EventLoop;
+import io.netty.util.Version;
 import io.nettyaio.examples.TestFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,20 @@ class VertxRecipesTest {
     @AfterAll
     static void stop() throws Exception {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldRunOnTheNettyOfNettysBomNotTheOneVertxsBomManages() {
+        // examples/pom.xml imports netty-bom before vertx-stack-depchain (which manages Netty 4.2.9.Final)
+        Map<String, Version> netty = Version.identify();
+        for (String artifact : new String[] {"netty-common", "netty-transport", "netty-handler-proxy"}) {
+            assertEquals(Version.identify(Version.class.getClassLoader()).get("netty-common").artifactVersion(),
+                    netty.get(artifact).artifactVersion(), artifact);
+        }
+        String expected = System.getProperty("netty.version"); // the parent pom's, passed by surefire
+        assertEquals(true, expected != null && expected.startsWith("4.2."), "netty.version: " + expected);
+        assertEquals(expected, netty.get("netty-handler-proxy").artifactVersion(),
+                "brought by vertx-core, versioned by netty-bom");
     }
 
     @Test
