@@ -113,7 +113,10 @@ final class Doctor {
 
     private static String sysctl(String name) {
         try {
-            return Files.readString(Paths.get("/proc/sys", name)).trim();
+            // one read of a whole line: Files.readString reads a byte first, and a sysctl file answers a read at a
+            // non-zero offset with end of file ("65536" came back as "6")
+            List<String> lines = Files.readAllLines(Paths.get("/proc/sys", name));
+            return lines.isEmpty() ? "empty" : lines.get(0).trim();
         } catch (NoSuchFileException e) {
             return "absent";
         } catch (IOException e) {

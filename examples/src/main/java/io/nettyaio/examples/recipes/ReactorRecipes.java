@@ -42,8 +42,8 @@ public final class ReactorRecipes {
     }
 
     /**
-     * Streams {@code length} bytes from {@code position} in chunks of up to {@code chunkSize}. Back-pressure: a
-     * chunk is read only once the subscriber has asked for it (one read in flight, none ahead). The subscriber owns,
+     * Streams {@code length} bytes from {@code position} in chunks of up to {@code chunkSize}. Back-pressure: one
+     * read in flight at a time, and at most one chunk read ahead of what the subscriber asked for. The subscriber owns,
      * and releases, every chunk it receives; a chunk that was being read when the subscriber cancelled or failed is
      * released here, when its read completes (Reactor's discard hook). The file stays open: close it when the Flux
      * terminates ({@code doFinally}).

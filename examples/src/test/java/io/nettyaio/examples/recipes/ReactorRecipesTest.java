@@ -110,14 +110,18 @@ class ReactorRecipesTest {
         ReactorRecipes.read(ch, 0, data.length, CHUNK, alloc).subscribe(subscriber);
         ByteBuf first = received.poll(30, TimeUnit.SECONDS);
         ByteBuf second = received.poll(30, TimeUnit.SECONDS);
-        assertEquals(2, alloc.allocated.get(), "two asked for, two read: nothing ahead");
+        assertTrue(alloc.allocated.get() <= 3, "two asked for, at most one read ahead: " + alloc.allocated.get());
         subscriber.request(1);
         subscriber.cancel(); // the third read may be in flight: its buffer is released when it completes
         assertTrue(cancelled.await(30, TimeUnit.SECONDS));
         ch.closeAsync().sync(); // waits for what was submitted
         first.release();
         second.release();
-        assertTrue(alloc.allocated.get() <= 3, "no read after the cancel: " + alloc.allocated.get());
+        ByteBuf delivered;
+        while ((delivered = received.poll()) != null) {
+            delivered.release(); // what reached the subscriber before the cancel is the subscriber's to release
+        }
+        assertTrue(alloc.allocated.get() <= 4, "no read after the cancel: " + alloc.allocated.get());
         alloc.awaitAllFreed();
     }
 
