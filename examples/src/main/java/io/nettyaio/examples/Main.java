@@ -40,6 +40,9 @@ public final class Main {
             case "pipeline":
                 status = PipelineCommand.run(rest);
                 break;
+            case "doctor":
+                status = DoctorCommand.run(rest);
+                break;
             case "-h":
             case "--help":
             case "help":
@@ -61,6 +64,7 @@ public final class Main {
                 + "  cat       stream a file to stdout\n"
                 + "  copy      copy a file with overlapped reads and writes\n"
                 + "  pipeline  promise-chaining demonstration\n"
+                + "  doctor    what this machine offers netty-aio, and what the library will do (exit 1: fallback only)\n"
                 + "  jmh       JMH microbenchmarks of AioFileChannel (JMH options, e.g. -prof gc)\n"
                 + "Run '<command> --help' for its options.");
     }

@@ -50,6 +50,7 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
             return;
         }
         file.requestStarted();
+        r.admitted(metrics.latencyStart());
         route(r, false);
     }
 
@@ -106,6 +107,7 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
     /** Runs {@code r} on a blocking thread. */
     final void toBlocking(IoRequest r) {
         if (start(r)) {
+            AioJfr.blockingLane(this, r);
             lane.submit(r);
         }
     }
@@ -154,6 +156,7 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
     final void finish(IoRequest r) {
         FileState file = r.file();
         metrics.recordCompleted();
+        metrics.recordLatency(r.admittedNanos());
         r.succeed(boxes);
         file.requestFinished();
     }
@@ -162,6 +165,7 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
     final void finish(IoRequest r, Throwable cause) {
         FileState file = r.file();
         metrics.recordFailed();
+        metrics.recordLatency(r.admittedNanos());
         r.fail(cause);
         file.requestFinished();
     }

@@ -22,6 +22,7 @@ public final class Aio {
         Throwable cause = LinuxAio.unavailabilityCause();
         if (cause != null) {
             logger.debug("Linux AIO is unavailable", cause);
+            AioJfr.engineDegraded(AioEngines.LINUX_AIO, cause);
         }
     }
 

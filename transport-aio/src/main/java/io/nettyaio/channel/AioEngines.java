@@ -91,6 +91,8 @@ public final class AioEngines {
             forcedUnavailableLogged = true;
             logger.warn("-D{}={} but that engine is unavailable ({}); the blocking engine serves instead",
                     ENGINE_PROP_NAME, engine, String.valueOf(cause));
+            AioJfr.engineDegraded(engine, "-D" + ENGINE_PROP_NAME + "=" + engine + " but it is unavailable ("
+                    + cause + "): the blocking engine serves");
         }
         return BLOCKING;
     }

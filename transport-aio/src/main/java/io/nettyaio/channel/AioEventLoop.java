@@ -91,9 +91,11 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
                 if (!hasTasks()) {
                     sleep();
                 }
+                Object stall = AioJfr.beginTurn();
                 engine.reap();
                 runAllTasks(TASK_BUDGET_NANOS);
                 engine.flush();
+                AioJfr.endTurn(stall, engine.name());
             } catch (Throwable t) {
                 logger.warn("Unexpected exception in the AIO completion loop", t);
             }

@@ -93,10 +93,19 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Opens a file with completions driven by {@code executor}. An {@link AioEventLoop} runs the completions and the
-     * listeners on its own thread; so does a Netty 4.2 epoll {@code IoEventLoop} (Linux AIO, an eventfd registered
-     * on it) or io_uring {@code IoEventLoop} (the io_uring engine on the loop's own ring). With any other executor,
-     * completions are reaped by the default group and listeners run on {@code executor}. See {@link AioEngines}.
+     * Opens a file with completions driven by {@code executor}. What each kind of executor gets (see
+     * {@link AioEngines}; {@link #engine()} names the engine, {@link #completionLoop()} the loop):
+     * <ul>
+     * <li>an {@link AioEventLoop}: its own engine (Linux AIO, or io_uring when forced); completions and listeners
+     *     run on that loop's thread;</li>
+     * <li>a Netty 4.2 epoll {@code IoEventLoop}: Linux AIO on an eventfd registered on that loop; completions and
+     *     listeners run on the same thread, with no other thread involved;</li>
+     * <li>a Netty 4.2 io_uring {@code IoEventLoop}: io_uring, SQEs on that loop's own ring; completions and listeners
+     *     run on the same thread;</li>
+     * <li>any other executor (a NIO loop, {@code ImmediateEventExecutor}, a pool), or a Netty loop whose engine is
+     *     unavailable or not the one forced: a loop of the default group submits and reaps, and promises are created
+     *     on (so listeners run on) {@code executor}.</li>
+     * </ul>
      *
      * @param path the file
      * @param executor the loop or executor listeners run on

@@ -33,6 +33,7 @@ public final class AioIoUring {
         }
         if (cause != null) {
             logger.info("The io_uring engine is unavailable: {}", cause.toString());
+            AioJfr.engineDegraded(AioEngines.IO_URING, cause);
         }
         return cause;
     }

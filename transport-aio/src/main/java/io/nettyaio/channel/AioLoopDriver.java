@@ -29,7 +29,13 @@ final class AioLoopDriver extends LoopDriver {
     static AioLoopDriver open(AioEventLoop loop, int capacity, BlockingIoExecutor blocking) throws NativeIoException {
         String choice = AioEngines.forOwnLoops();
         if (AioEngines.IO_URING.equals(choice)) {
-            return ManualIoUringRing.openDriver(loop, capacity, blocking);
+            try {
+                return ManualIoUringRing.openDriver(loop, capacity, blocking);
+            } catch (RuntimeException | LinkageError e) {
+                // io_uring passed the probe but this ring cannot be had: the next engine serves, as for the probe
+                Degradations.report(Degradations.IO_URING_RING, null, e);
+                choice = Aio.isAvailable() ? AioEngines.LINUX_AIO : AioEngines.BLOCKING;
+            }
         }
         if (AioEngines.BLOCKING.equals(choice)) {
             AioMetrics metrics = new AioMetrics(BlockingEngine.NAME);

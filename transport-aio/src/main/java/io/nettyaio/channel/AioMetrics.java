@@ -1,5 +1,8 @@
 package io.nettyaio.channel;
 
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -12,6 +15,9 @@ import java.lang.invoke.VarHandle;
  * free) runs the blocking engine meanwhile and switches to Linux AIO when it can; the counters cover both, and
  * {@link #engine()} names the one new requests go to. {@link #degradations()} and {@link #lastDegradation()} say
  * when and why the loop does less than it could.
+ *
+ * <p>{@link #snapshot()} reads them all into one value; {@link #latencyListener(AioLatencyListener)} adds per-request
+ * latency, measured only while a listener is installed.
  */
 public final class AioMetrics {
     private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -217,6 +223,55 @@ public final class AioMetrics {
     /** @return the most requests that ever waited for a slot at once */
     public long queuedHighWater() {
         return get(QUEUED_HIGH_WATER);
+    }
+
+    // ---- snapshot and latency listener ----
+
+    /**
+     * @return every counter, read now, as one immutable value (see {@link AioMetricsSnapshot} for how fresh); its
+     *         {@code toString()} names them all
+     */
+    public AioMetricsSnapshot snapshot() {
+        return new AioMetricsSnapshot(this);
+    }
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioMetrics.class);
+    /** Read once per request on the loop: while it is null no timestamp is taken. */
+    private volatile AioLatencyListener latencyListener;
+
+    /**
+     * Installs the listener told the latency of each request of this loop, replacing the one installed before; one
+     * listener per loop (a Micrometer binder fans out to its registries itself). Any thread; requests the loop
+     * accepts from then on are measured.
+     *
+     * @param listener the listener, or {@code null} to stop measuring
+     */
+    public void latencyListener(AioLatencyListener listener) {
+        latencyListener = listener;
+    }
+
+    /** @return the installed latency listener, or {@code null} */
+    public AioLatencyListener latencyListener() {
+        return latencyListener;
+    }
+
+    /** Loop thread, once per accepted request: its start, or 0 (no timestamp taken) while no listener is installed. */
+    long latencyStart() {
+        return latencyListener != null ? System.nanoTime() | 1 : 0;
+    }
+
+    /** Loop thread, once per finished request: tells the listener how long it took since {@code start}, if measured. */
+    void recordLatency(long start) {
+        if (start != 0) {
+            AioLatencyListener listener = latencyListener;
+            if (listener != null) {
+                try {
+                    listener.requestFinished(System.nanoTime() - start);
+                } catch (Throwable t) {
+                    logger.warn("AioLatencyListener {} threw; the request completes anyway", listener, t);
+                }
+            }
+        }
     }
 
     @Override

@@ -29,6 +29,8 @@ final class Degradations {
      * when a file is opened, off the loop: logged, not counted in a loop's metrics.
      */
     static final int STATX = 4;
+    /** An io_uring ring cannot be created for a loop (io_uring disabled since the probe, memory locked up). */
+    static final int IO_URING_RING = 5;
 
     private static final String[] WHAT = {
         "Linux AIO is unavailable; every request runs on blocking threads (the fallback engine)",
@@ -38,9 +40,11 @@ final class Degradations {
             + "a second",
         "preadv2 is refused; buffered reads go to Linux AIO instead of first reading cached pages on the loop",
         "statx is refused; file sizes and types come from fstat, and O_DIRECT files get the assumed alignment",
+        "An io_uring ring cannot be created for the loop; it runs Linux AIO, or the blocking engine, instead",
     };
     private static final AtomicBoolean[] WARNED = {
         new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(),
+        new AtomicBoolean(),
     };
 
     private Degradations() { }
@@ -68,6 +72,7 @@ final class Degradations {
         if (metrics != null) {
             metrics.recordDegradation(description);
         }
+        AioJfr.engineDegraded(metrics != null ? metrics.engine() : "linux-aio", description);
         if (WARNED[kind].compareAndSet(false, true)) {
             // The message carries the cause; its stack trace says nothing more to an operator, so only at DEBUG
             logger.warn(description);
@@ -96,6 +101,9 @@ final class Degradations {
             case CACHED_READS:
                 return "Remedy: allow preadv2 in the seccomp profile, or set -D"
                         + LinuxAioEngine.NO_CACHED_READ_FAST_PATH_PROP_NAME + "=true";
+            case IO_URING_RING:
+                return "Remedy: check kernel.io_uring_disabled and the seccomp profile, and RLIMIT_MEMLOCK on kernels "
+                        + "before 5.12; -D" + AioEngines.ENGINE_PROP_NAME + "=linux-aio chooses Linux AIO";
             default:
                 return "Remedy: allow statx in the seccomp profile; -D" + FileState.DIRECT_ALIGNMENT_PROP_NAME
                         + " sets the alignment assumed for O_DIRECT";

@@ -54,6 +54,8 @@ final class IoRequest {
     /** The I/O priority to carry (0: none), and a write's RWF_DSYNC / RWF_SYNC. */
     private short ioPriority;
     private int rwFlags;
+    /** When the engine accepted it, while a latency listener is installed ({@link AioMetrics#latencyStart()}). */
+    private long admittedNanos;
 
     private IoRequest(Recycler.Handle<IoRequest> handle) {
         this.handle = handle;
@@ -107,6 +109,14 @@ final class IoRequest {
 
     FileState file() {
         return file;
+    }
+
+    void admitted(long nanos) {
+        admittedNanos = nanos;
+    }
+
+    long admittedNanos() {
+        return admittedNanos;
     }
 
     byte kind() {

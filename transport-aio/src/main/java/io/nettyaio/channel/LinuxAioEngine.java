@@ -220,9 +220,11 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         long calls = submissions.submitCalls();
         long shortSubmits = submissions.shortSubmits();
         long eagains = submissions.eagains();
+        Object jfr = AioJfr.beginSubmit();
         long start = System.nanoTime();
         int n = submissions.submit(this);
         long took = System.nanoTime() - start;
+        AioJfr.endSubmit(jfr, n, submissions.pending());
         metrics.recordSubmit(n, (int) (submissions.submitCalls() - calls),
                 (int) (submissions.shortSubmits() - shortSubmits), (int) (submissions.eagains() - eagains), took);
     }

@@ -31,12 +31,13 @@ class IoUringRefusalTest {
     /** Run in the child JVM: prints what the engine choice saw, then reads a file. */
     public static void main(String[] args) throws Exception {
         Path file = Paths.get(args[0]);
+        // The verdict is taken once, here; the parent restores the sysctl as soon as it reads this line
+        System.out.println("available=" + AioIoUring.isAvailable());
+        System.out.println("cause=" + AioIoUring.unavailabilityCause());
         AioEventLoopGroup group = new AioEventLoopGroup(1, 8);
         try (AioFileChannel ch = AioFileChannel.open(file, group.next())) {
             ByteBuf dst = Unpooled.buffer(16);
             int n = ch.read(dst, 0).get(30, TimeUnit.SECONDS);
-            System.out.println("available=" + AioIoUring.isAvailable());
-            System.out.println("cause=" + AioIoUring.unavailabilityCause());
             System.out.println("engine=" + ch.engine());
             System.out.println("read=" + dst.toString(0, n, StandardCharsets.US_ASCII));
             dst.release();
@@ -53,12 +54,24 @@ class IoUringRefusalTest {
         Path file = ReliabilitySupport.file("io-uring-refusal.dat");
         Files.write(file, "served anyway".getBytes(StandardCharsets.US_ASCII));
         String before = Files.readAllLines(DISABLED).get(0).trim();
+        // The machine is shared: io_uring is refused only until the child has probed (a fraction of a second), and
+        // a test JVM stopped meanwhile still restores it
+        Runnable restore = () -> {
+            try {
+                Files.write(DISABLED, before.getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        Thread hook = new Thread(restore, "restore-io_uring_disabled");
+        Runtime.getRuntime().addShutdownHook(hook);
         List<String> out;
         try {
             Files.write(DISABLED, "2".getBytes(StandardCharsets.US_ASCII));
-            out = runChild(file, "-Dio.nettyaio.engine=io_uring");
+            out = runChild(file, restore, "-Dio.nettyaio.engine=io_uring");
         } finally {
-            Files.write(DISABLED, before.getBytes(StandardCharsets.US_ASCII));
+            restore.run();
+            Runtime.getRuntime().removeShutdownHook(hook);
         }
         assertEquals(before, Files.readAllLines(DISABLED).get(0).trim(), "the sysctl is restored");
         String all = String.join("\n", out);
@@ -70,7 +83,9 @@ class IoUringRefusalTest {
         assertTrue(out.contains("read=served anyway"), all);
     }
 
-    private static List<String> runChild(Path file, String... jvmOptions) throws IOException, InterruptedException {
+    /** Runs the child; {@code probed} runs once it has printed its verdict. */
+    private static List<String> runChild(Path file, Runnable probed, String... jvmOptions)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         for (String o : jvmOptions) {
@@ -88,6 +103,9 @@ class IoUringRefusalTest {
             String line;
             while ((line = r.readLine()) != null) {
                 lines.add(line);
+                if (line.startsWith("cause=")) {
+                    probed.run();
+                }
             }
         }
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM exits");

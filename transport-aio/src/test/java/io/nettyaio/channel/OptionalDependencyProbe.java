@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Run by {@link OptionalDependencyTest} inside a class loader that has no netty-transport jars. */
+/** Run by {@link OptionalDependencyTest} inside a class loader that has no netty-transport or Micrometer jars. */
 public final class OptionalDependencyProbe {
     private OptionalDependencyProbe() { }
 
@@ -20,11 +21,17 @@ public final class OptionalDependencyProbe {
         AioEventLoopGroup group = new AioEventLoopGroup(1, 8);
         try {
             StringBuilder out = new StringBuilder();
-            try (AioFileChannel ch = AioFileChannel.open(path, group.next(), StandardOpenOption.WRITE,
+            AtomicLong measured = new AtomicLong();
+            AioEventLoop loop = group.next();
+            loop.metrics().latencyListener(nanos -> measured.incrementAndGet());
+            try (AioFileChannel ch = AioFileChannel.open(path, loop, StandardOpenOption.WRITE,
                     StandardOpenOption.READ, StandardOpenOption.CREATE)) {
                 ByteBuf src = Unpooled.copiedBuffer("no-transport", StandardCharsets.US_ASCII);
                 ch.write(src, 0).sync();
                 src.release();
+            }
+            if (measured.get() == 0) {
+                throw new AssertionError("no latency reported: " + loop.metrics().snapshot());
             }
             // a plain executor: completions are reaped by the default group
             try (AioFileChannel ch = AioFileChannel.open(path, ImmediateEventExecutor.INSTANCE)) {

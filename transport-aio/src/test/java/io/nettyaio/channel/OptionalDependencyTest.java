@@ -15,14 +15,18 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** netty-transport and the epoll classes are optional: without them every public class loads and files work. */
+/**
+ * netty-transport, the epoll and io_uring classes, and Micrometer are optional: without them every public class loads
+ * (but the Micrometer binder, which alone needs Micrometer) and files work, latency listener included.
+ */
 class OptionalDependencyTest {
+    private static final String MICROMETER_PACKAGE = "io.nettyaio.channel.micrometer.";
 
     @Test
     void shouldLoadEveryPublicClassAndDoIoWithoutNettyTransport() throws Exception {
         List<URL> urls = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.contains("netty-transport")) {
+            if (!entry.contains("netty-transport") && !entry.contains("micrometer")) {
                 urls.add(Paths.get(entry).toUri().toURL());
             }
         }
@@ -30,6 +34,8 @@ class OptionalDependencyTest {
                 ClassLoader.getPlatformClassLoader())) {
             assertThrows(ClassNotFoundException.class, () -> Class.forName("io.netty.channel.IoEventLoop", false,
                     loader), "the isolated class path must not have netty-transport");
+            assertThrows(ClassNotFoundException.class, () -> Class.forName("io.micrometer.core.instrument.Timer", false,
+                    loader), "the isolated class path must not have Micrometer");
             Path classes = Paths.get("target", "classes");
             int loaded = 0;
             try (Stream<Path> files = Files.walk(classes)) {
@@ -41,13 +47,17 @@ class OptionalDependencyTest {
                     String name = rel.substring(0, rel.length() - 6).replace(File.separatorChar, '.');
                     // modifiers from the full class path: the isolated one cannot even define the epoll bridge
                     Class<?> c = Class.forName(name, false, getClass().getClassLoader());
-                    if (Modifier.isPublic(c.getModifiers())) {
+                    if (Modifier.isPublic(c.getModifiers()) && !name.startsWith(MICROMETER_PACKAGE)) {
                         Class.forName(name, true, loader);
                         loaded++;
                     }
                 }
             }
             assertTrue(loaded >= 7, "public classes loaded: " + loaded);
+            // the binder is the one class that needs Micrometer: it fails to load, and nothing above loaded it
+            NoClassDefFoundError missing = assertThrows(NoClassDefFoundError.class,
+                    () -> Class.forName(MICROMETER_PACKAGE + "AioMetricsBinder", true, loader));
+            assertTrue(missing.getMessage().startsWith("io/micrometer/"), missing.getMessage());
             Class<?> ioUring = Class.forName(AioIoUring.class.getName(), true, loader);
             assertEquals(false, ioUring.getMethod("isAvailable").invoke(null), "no io_uring classes, no io_uring");
             assertTrue(String.valueOf(ioUring.getMethod("unavailabilityCause").invoke(null))

@@ -1,5 +1,6 @@
 package io.nettyaio.examples.jmh;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
@@ -10,6 +11,7 @@ import io.nettyaio.channel.AioEventLoop;
 import io.nettyaio.channel.AioEventLoopGroup;
 import io.nettyaio.channel.AioFileChannel;
 import io.nettyaio.channel.AioOpenOption;
+import io.nettyaio.channel.micrometer.AioMetricsBinder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * loop turn. Run with {@code java -jar examples/target/netty-aio-examples.jar jmh AioFileChannelBenchmark -prof gc}.
  *
  * <p>{@code direct=true} reads with O_DIRECT (device time included); {@code direct=false} reads a file that is in the
- * page cache, so the figures are the library's and the kernel's own cost.
+ * page cache, so the figures are the library's and the kernel's own cost. {@code binder=true} runs the same with the
+ * Micrometer binder bound (a latency timer per loop).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,6 +58,13 @@ public class AioFileChannelBenchmark {
     @Param({"false", "true"})
     public boolean direct;
 
+    /**
+     * Whether an {@link AioMetricsBinder} exports the loop to a Micrometer registry: its latency timer makes the
+     * loop take two timestamps per request and record them (the gc profiler shows whether that allocates).
+     */
+    @Param({"false", "true"})
+    public boolean binder;
+
     private AioEventLoopGroup group;
     private AioEventLoop loop;
     private AioFileChannel channel;
@@ -62,6 +72,7 @@ public class AioFileChannelBenchmark {
     private Chain chain;
     private Batch batch;
     private HandlerChain handlerChain;
+    private AioMetricsBinder metricsBinder;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -75,6 +86,10 @@ public class AioFileChannelBenchmark {
         }
         group = new AioEventLoopGroup(1, 64);
         loop = group.next();
+        if (binder) {
+            metricsBinder = new AioMetricsBinder(group);
+            metricsBinder.bindTo(new SimpleMeterRegistry());
+        }
         channel = direct ? AioFileChannel.open(file, loop, StandardOpenOption.READ, AioOpenOption.DIRECT)
                 : AioFileChannel.open(file, loop, StandardOpenOption.READ);
         bufs = new ByteBuf[BATCH];
@@ -91,6 +106,9 @@ public class AioFileChannelBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        if (metricsBinder != null) {
+            metricsBinder.close();
+        }
         channel.close();
         for (ByteBuf b : bufs) {
             b.release();
