@@ -18,7 +18,8 @@ import java.util.concurrent.ThreadFactory;
  * capacity against the system-wide {@code fs.aio-max-nr}.
  *
  * <p>Each group has a bounded pool of blocking threads ({@code aio-blocking-*}) for operations that would block a
- * loop (page-cache misses, extending writes, truncate, allocate); it shuts down with the group.
+ * loop (page-cache misses, extending writes, truncate, allocate); it shuts down with the group. They are daemon
+ * threads: the loops' own (non-daemon) threads keep the JVM alive until the group is shut down.
  *
  * <p>Shut it down with {@link #shutdownGracefully()} when done: submitted requests finish first.
  */
@@ -55,7 +56,7 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
 
     AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory) {
         this(checkThreads(nThreads), checkQueueDepth(queueDepth), threadFactory,
-                new BlockingIoExecutor("aio-blocking", BlockingIoExecutor.DEFAULT_THREADS, false));
+                new BlockingIoExecutor("aio-blocking", BlockingIoExecutor.DEFAULT_THREADS));
     }
 
     private AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory, BlockingIoExecutor blocking) {
