@@ -24,8 +24,14 @@ public final class Errno {
     public static final int EEXIST = 17;
     /** Is a directory. */
     public static final int EISDIR = 21;
+    /** No such device or address (also: opening a FIFO for writing, non-blocking, with no reader). */
+    public static final int ENXIO = 6;
     /** Invalid argument (also: misaligned O_DIRECT request). */
     public static final int EINVAL = 22;
+    /** Too many open files in the system ({@code fs.file-max}). */
+    public static final int ENFILE = 23;
+    /** Too many open files in this process ({@code RLIMIT_NOFILE}, {@code ulimit -n}). */
+    public static final int EMFILE = 24;
     /** File too large. */
     public static final int EFBIG = 27;
     /** No space left on device. */

@@ -58,6 +58,9 @@ final class Native {
 
     static final int POLLIN = 0x1;
 
+    /** getrlimit(2) resource: the process's descriptor limit (the same number on x86_64 and aarch64). */
+    static final int RLIMIT_NOFILE = 7;
+
     private Native() { }
 
     /** @return {@code null} when libc and the syscall table loaded, else why not */
@@ -169,7 +172,9 @@ final class Native {
     static int open(String path, int flags, int mode) throws NativeIoException {
         int fd = LIBC.open(path, flags | O_CLOEXEC, mode);
         if (fd < 0) {
-            throw error("open", "path " + path);
+            int errno = lastErrno();
+            String limit = descriptorLimit(errno);
+            throw new NativeIoException("open", errno, "path " + path + (limit == null ? "" : "; " + limit));
         }
         return fd;
     }
@@ -187,9 +192,40 @@ final class Native {
     static int eventfd(int initval, int flags) throws NativeIoException {
         int fd = LIBC.eventfd(initval, flags);
         if (fd < 0) {
-            throw error("eventfd");
+            int errno = lastErrno();
+            throw new NativeIoException("eventfd", errno, descriptorLimit(errno));
         }
         return fd;
+    }
+
+    /**
+     * For a call that creates a descriptor and failed with EMFILE or ENFILE: which limit was hit and how to raise it;
+     * {@code null} for any other errno. Reads nothing from /proc, which would take a descriptor there is none of.
+     */
+    static String descriptorLimit(int errno) {
+        if (errno == Errno.EMFILE) {
+            String limits;
+            try {
+                NativeMemory rlimit = NativeMemory.allocate(16, 8);
+                try {
+                    limits = LIBC.getrlimit(RLIMIT_NOFILE, rlimit.address()) == 0
+                            ? "soft " + rlimit.buffer().getLong(0) + ", hard " + rlimit.buffer().getLong(8)
+                            : "unknown";
+                } finally {
+                    rlimit.free();
+                }
+            } catch (Throwable t) {
+                limits = "unknown";
+            }
+            return "the process has as many descriptors open as its limit allows (RLIMIT_NOFILE: " + limits
+                    + "); close some, or raise the limit with: ulimit -n <n> (up to the hard limit; systemd: "
+                    + "LimitNOFILE=)";
+        }
+        if (errno == Errno.ENFILE) {
+            return "the system-wide limit of open files is reached (fs.file-max); raise it with: sysctl -w "
+                    + "fs.file-max=<n>";
+        }
+        return null;
     }
 
     /** read(2) for non-blocking descriptors: returns -EAGAIN instead of throwing. */

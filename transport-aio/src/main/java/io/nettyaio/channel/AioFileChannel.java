@@ -88,7 +88,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @throws IllegalArgumentException for an unsupported or contradictory option
      */
     public static AioFileChannel open(Path path, OpenOption... options) throws IOException {
-        return open(path, AioEventLoopGroup.Default.INSTANCE.next(), options);
+        return open(path, AioEventLoopGroup.Default.instance().next(), options);
     }
 
     /**

@@ -34,9 +34,19 @@ final class BlockingIoExecutor {
         this.threads = threads;
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new DefaultThreadFactory(name, true));
-        // Started here, by whoever creates the group, rather than lazily by a loop thread: a thread inherits its
-        // creator's cgroup and scheduling settings, and these threads should not inherit a loop's
+    }
+
+    /**
+     * Starts every thread, on the calling thread: the one that creates the group, not a loop that would otherwise
+     * start them on demand (a thread inherits its creator's cgroup and scheduling settings, and these threads should
+     * not inherit a loop's). Called once the group is fully constructed, so that a group whose construction fails
+     * (a loop's eventfd or AIO context refused) leaves no thread behind. Idempotent.
+     *
+     * @return this
+     */
+    BlockingIoExecutor start() {
         pool.prestartAllCoreThreads();
+        return this;
     }
 
     /** The executor for engines outside any group (epoll loops): never shut down. */
@@ -45,7 +55,8 @@ final class BlockingIoExecutor {
     }
 
     private static final class Shared {
-        static final BlockingIoExecutor INSTANCE = new BlockingIoExecutor("aio-blocking-shared", DEFAULT_THREADS);
+        static final BlockingIoExecutor INSTANCE = new BlockingIoExecutor("aio-blocking-shared", DEFAULT_THREADS)
+                .start();
     }
 
     /** @return how many operations may run at once; engines hand it no more than this per engine */

@@ -551,6 +551,7 @@ class FaultInjectionTest {
         Aio.ensureAvailability(); // probe while the limit is normal: the probe's verdict is cached for the JVM
         int depth = 4096;
         ReliabilitySupport.Resources resources = new ReliabilitySupport.Resources();
+        java.util.Set<String> blockingThreads = ReliabilitySupport.threads("aio-blocking");
         Lowered lowered = withAioMaxNr(depth / 2, restore -> {
             try {
                 AioEventLoopGroup g = new AioEventLoopGroup(1, depth);
@@ -564,7 +565,48 @@ class FaultInjectionTest {
         resources.assertNativeUnchanged();
         resources.assertMemoryUnchanged();
         assertEquals(resources.descriptors, ReliabilitySupport.openDescriptors(), "descriptors leaked");
+        ReliabilitySupport.assertNoNewBlockingThreads(blockingThreads);
     }
+
+    /**
+     * No sysctl is touched: while this test holds a context of {@value #HELD_EVENTS} events, {@code fs.aio-nr} is at
+     * least that, so a depth above {@code fs.aio-max-nr - HELD_EVENTS} can never be granted. The constructor fails
+     * without having taken any of the budget, whatever other processes hold or give back meanwhile.
+     */
+    @Test
+    void shouldLeaveNoThreadContextOrDescriptorWhenTheQueueDepthExceedsTheFreeAioBudget() throws Exception {
+        ReliabilitySupport.Resources resources = new ReliabilitySupport.Resources();
+        java.util.Set<String> blockingThreads = ReliabilitySupport.threads("aio-blocking");
+        Throwable thrown;
+        int depth;
+        try (io.nettyaio.linux.AioContext held = io.nettyaio.linux.AioContext.open(HELD_EVENTS)) {
+            long max = readProc(AIO_MAX_NR);
+            long free = max - readProc(AIO_NR);
+            Assumptions.assumeTrue(max - held.capacity() + 1 <= 65536, "fs.aio-max-nr = " + max + ": no queue depth up "
+                    + "to 65536 exceeds what may be free without taking budget first");
+            depth = (int) (max - held.capacity() + 1);
+            assertTrue(depth > free, "depth " + depth + " exceeds the free budget " + free);
+            try {
+                new AioEventLoopGroup(1, depth).shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                thrown = null;
+            } catch (Throwable t) {
+                thrown = t;
+            }
+        }
+        assertNotNull(thrown, "a loop of depth " + depth + " cannot be created");
+        assertInstanceOf(IllegalStateException.class, thrown);
+        String text = String.valueOf(thrown.getCause());
+        assertTrue(text.contains("cannot create AIO completion loop with capacity " + depth), text);
+        assertTrue(text.contains("io_setup(..) failed with error(-11)"), text);
+        assertTrue(text.contains("fs.aio-max-nr"), text);
+        ReliabilitySupport.assertNoNewBlockingThreads(blockingThreads);
+        resources.assertNativeUnchanged();
+        resources.assertMemoryUnchanged();
+        assertEquals(resources.descriptors, ReliabilitySupport.openDescriptors(), "descriptors leaked");
+        System.out.println("queue depth " + depth + " above the free AIO budget: " + text);
+    }
+
+    private static final int HELD_EVENTS = 64;
 
     @Test
     void shouldReleaseTheLoopsAlreadyCreatedWhenALaterOneHitsAioMaxNr() throws Exception {
@@ -573,6 +615,7 @@ class FaultInjectionTest {
         Aio.ensureAvailability();
         int depth = 4096;
         ReliabilitySupport.Resources resources = new ReliabilitySupport.Resources();
+        java.util.Set<String> blockingThreads = ReliabilitySupport.threads("aio-blocking");
         // Room for one loop, not two. Netty tears down the first loop (starting its thread) when the second fails:
         // the thread factory restores the limit at that moment, so the window stays short.
         Lowered lowered = withAioMaxNr(depth + depth / 2, restore -> {
@@ -591,5 +634,6 @@ class FaultInjectionTest {
         assertClearAioMaxNrError(lowered, depth);
         resources.assertNativeUnchanged();
         resources.assertMemoryUnchanged();
+        ReliabilitySupport.assertNoNewBlockingThreads(blockingThreads);
     }
 }
