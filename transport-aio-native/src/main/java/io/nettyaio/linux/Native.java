@@ -107,16 +107,49 @@ final class Native {
         long r = LIBC.syscall(SYSCALLS.ioSetup, nr, ctxAddress);
         if (r < 0) {
             int errno = lastErrno();
-            String detail = null;
-            if (errno == Errno.EAGAIN) {
-                detail = "asked for " + nr + " events; the system-wide limit is exhausted: /proc/sys/fs/aio-nr = "
-                        + readProc("/proc/sys/fs/aio-nr") + ", /proc/sys/fs/aio-max-nr = "
-                        + readProc("/proc/sys/fs/aio-max-nr")
-                        + " (raise it with: sysctl -w fs.aio-max-nr=1048576)";
-            }
+            String detail = errno == Errno.EAGAIN
+                    ? ioSetupEagain(nr, readProc("/proc/sys/fs/aio-nr"), readProc("/proc/sys/fs/aio-max-nr")) : null;
             throw new NativeIoException("io_setup", errno, detail);
         }
         return r;
+    }
+
+    /**
+     * What io_setup's EAGAIN means, from the sysctls read right after it: the request alone is larger than
+     * {@code fs.aio-max-nr}, or larger than what other contexts leave free, or nothing is free at all, or (the
+     * numbers show room now) other contexts held it at the time of the call. Each says what to do.
+     *
+     * @param nr the events asked for
+     * @param aioNr {@code /proc/sys/fs/aio-nr}: events held by every context of every process
+     * @param aioMaxNr {@code /proc/sys/fs/aio-max-nr}: the system-wide limit
+     */
+    static String ioSetupEagain(int nr, String aioNr, String aioMaxNr) {
+        String numbers = "/proc/sys/fs/aio-nr = " + aioNr + " in use, /proc/sys/fs/aio-max-nr = " + aioMaxNr;
+        long used;
+        long max;
+        try {
+            used = Long.parseLong(aioNr);
+            max = Long.parseLong(aioMaxNr);
+        } catch (NumberFormatException e) {
+            return "asked for " + nr + " events; the system-wide limit fs.aio-max-nr may be exhausted: " + numbers
+                    + " (raise it with: sysctl -w fs.aio-max-nr=1048576)";
+        }
+        long free = Math.max(0, max - used);
+        String raise = "raise it with: sysctl -w fs.aio-max-nr=" + Math.max(1048576, used + nr);
+        if (nr > max) {
+            return "asked for " + nr + " events, more than the system-wide limit fs.aio-max-nr allows for all "
+                    + "contexts together: " + numbers + " (ask for at most " + free + ", or " + raise + ")";
+        }
+        if (free == 0) {
+            return "asked for " + nr + " events; the system-wide limit fs.aio-max-nr is exhausted, none are free: "
+                    + numbers + " (contexts of this or other processes hold them all; " + raise + ")";
+        }
+        if (nr > free) {
+            return "asked for " + nr + " events, but only " + free + " of fs.aio-max-nr are free: " + numbers
+                    + " (ask for at most " + free + ", or " + raise + ")";
+        }
+        return "asked for " + nr + " events; " + free + " of fs.aio-max-nr are free now, but were not at the call "
+                + "(contexts of other processes came and went): " + numbers + " (try again, or " + raise + ")";
     }
 
     static void ioDestroy(long ctx) throws NativeIoException {
