@@ -325,6 +325,57 @@ public abstract class AioFileChannelContractTest {
     }
 
     @Test
+    void shouldRefuseReadsIntoACompositeWithAReadOnlyComponentTouchingNothing() throws Exception {
+        Files.write(file, random(BLOCK, 21));
+        byte[] kept = {1, 2, 3, 4, 5, 6, 7, 8};
+        try (AioFileChannel ch = open(file, READ)) {
+            for (boolean direct : new boolean[]{true, false}) {
+                ByteBuf writable = Unpooled.directBuffer(8).writeZero(8);
+                ByteBuf backing = (direct ? Unpooled.directBuffer(8) : Unpooled.buffer(8)).writeBytes(kept);
+                CompositeByteBuf composite = Unpooled.compositeBuffer();
+                composite.addComponents(true, writable, backing.asReadOnly());
+                composite.writerIndex(0);
+                Throwable e = failure(ch.read(composite, 0));
+                assertInstanceOf(IllegalArgumentException.class, e, "direct=" + direct);
+                assertTrue(e.getMessage().startsWith("dst component 1: read-only buffer ")
+                        && e.getMessage().endsWith("(expected: every component writable)"), e.getMessage());
+                assertEquals(0, composite.writerIndex(), "indices untouched");
+                assertArrayEquals(new byte[8], ByteBufUtil.getBytes(writable, 0, 8), "nothing written");
+                assertArrayEquals(kept, ByteBufUtil.getBytes(backing, 0, 8), "nothing written");
+                assertEquals(1, composite.refCnt(), "no reference kept");
+                assertEquals(1, backing.refCnt(), "no reference kept");
+                composite.release();
+                assertEquals(0, backing.refCnt());
+            }
+            await(ch.closeAsync());
+        }
+    }
+
+    /**
+     * The caller released the channel's reference too, while the read was in flight (released on the completion
+     * loop, right after the call, so before the read can finish): moving the writer index then throws, and so does
+     * the channel's release. The future must fail with that, not stay pending, and the file must still close.
+     */
+    @Test
+    void shouldFailTheFutureAndStillCloseWhenFinishingARequestThrows() throws Exception {
+        Files.write(file, random(BLOCK, 22));
+        // Not open(..): its close() in tearDown would wait forever for a close that never completes
+        AioFileChannel ch = AioFileChannel.open(file, executor(), READ);
+        ByteBuf heap = Unpooled.buffer(BLOCK);
+        Future<Integer> read = ch.completionLoop().submit(() -> {
+            Future<Integer> f = ch.read(heap, 0);
+            heap.release(2); // ours, and the channel's
+            return f;
+        }).get(30, TimeUnit.SECONDS);
+        assertTrue(read.await(30, TimeUnit.SECONDS), "the read's future never completed");
+        assertInstanceOf(io.netty.util.IllegalReferenceCountException.class, read.cause());
+        assertEquals(0, heap.refCnt());
+        Future<Void> closed = ch.closeAsync();
+        assertTrue(closed.await(30, TimeUnit.SECONDS), "the close never completed");
+        assertTrue(closed.isSuccess(), () -> "close failed: " + closed.cause());
+    }
+
+    @Test
     void shouldFailRequestsOnClosedChannel() throws Exception {
         AioFileChannel ch = open(file, READ, WRITE, CREATE);
         assertTrue(ch.isOpen());
