@@ -347,6 +347,30 @@ public abstract class AioFileChannelContractTest {
                 composite.release();
                 assertEquals(0, backing.refCnt());
             }
+
+            // Nested: a composite whose component is a composite with a read-only component
+            CompositeByteBuf inner = Unpooled.compositeBuffer().addComponents(true,
+                    Unpooled.buffer(8).writeZero(8), Unpooled.buffer(8).writeBytes(kept).asReadOnly());
+            CompositeByteBuf outer = Unpooled.compositeBuffer().addComponents(true,
+                    Unpooled.directBuffer(8).writeZero(8), inner);
+            outer.writerIndex(0);
+            Throwable e = failure(ch.read(outer, 0));
+            assertInstanceOf(IllegalArgumentException.class, e);
+            assertTrue(e.getMessage().startsWith("dst component 1 component 1: read-only buffer "), e.getMessage());
+            assertEquals(0, outer.writerIndex());
+            assertArrayEquals(new byte[16], ByteBufUtil.getBytes(outer, 0, 16), "nothing written");
+            assertArrayEquals(kept, ByteBufUtil.getBytes(outer, 16, 8), "nothing written");
+            assertEquals(1, outer.refCnt());
+            outer.release();
+
+            // A read-only component before the writer index holds data the read does not touch: that is fine
+            CompositeByteBuf readBefore = Unpooled.compositeBuffer().addComponents(true,
+                    Unpooled.directBuffer(8).writeBytes(kept).asReadOnly(), Unpooled.directBuffer(8).writeZero(8));
+            readBefore.writerIndex(8);
+            assertEquals(8, await(ch.read(readBefore, 0)));
+            assertArrayEquals(kept, ByteBufUtil.getBytes(readBefore, 0, 8));
+            assertArrayEquals(Arrays.copyOf(Files.readAllBytes(file), 8), ByteBufUtil.getBytes(readBefore, 8, 8));
+            readBefore.release();
             await(ch.closeAsync());
         }
     }
