@@ -94,13 +94,19 @@ public final class AioFileChannel implements AutoCloseable {
     /**
      * Opens a file with completions driven by {@code executor}. An {@link AioEventLoop} runs the completions and the
      * listeners on its own thread; so does a Netty 4.2 epoll {@code IoEventLoop} (an eventfd registered on it). With
-     * any other executor, completions are reaped by the default group and promises are created on (so listeners
-     * run on) {@code executor}.
+     * any other executor, and with an epoll loop where Linux AIO is unavailable, completions are reaped by the
+     * default group and promises are created on (so listeners run on) {@code executor}.
+     *
+     * <p>The channel closes when {@code executor} shuts down, whichever engine runs it: requests not yet started
+     * fail with {@link ClosedChannelException}, started ones finish, then the file is closed (for executors that are
+     * no loop of ours, just after their termination). Listeners still run, exactly once: on the thread that
+     * completes the promise once {@code executor} no longer takes tasks.
      *
      * @param path the file
      * @param executor the loop or executor listeners run on
      * @param options see {@link #open(Path, OpenOption...)}
      * @return the open channel
+     * @throws ClosedChannelException when {@code executor} is shutting down or has terminated
      * @throws IOException when the file cannot be opened, or is a directory
      * @throws IllegalArgumentException for an unsupported or contradictory option
      */
@@ -405,6 +411,11 @@ public final class AioFileChannel implements AutoCloseable {
      */
     public Future<Void> closeAsync() {
         return file.closeAsync();
+    }
+
+    /** @return completed once the file is closed, by {@link #closeAsync()} or by its loop or executor going away */
+    Future<Void> closeFuture() {
+        return file.closeFuture();
     }
 
     /**

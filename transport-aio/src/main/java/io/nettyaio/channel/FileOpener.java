@@ -16,6 +16,9 @@ final class FileOpener {
     private FileOpener() { }
 
     static FileState open(Path path, EventExecutor executor, OpenOptions options) throws IOException {
+        if (executor.isShuttingDown()) {
+            throw new ClosedChannelException();
+        }
         LoopDriver driver = LoopDrivers.forExecutor(executor);
         FileIo io = driver.engine().openFile(path, options);
         boolean success = false;
@@ -29,6 +32,9 @@ final class FileOpener {
             if (driver.isShuttingDown()) {
                 driver.files().remove(file);
                 throw new ClosedChannelException();
+            }
+            if (executor != driver.loop()) {
+                file.closeWithExecutor(executor); // a loop's own files close with it
             }
             success = true;
             return file;

@@ -2,11 +2,15 @@ package io.nettyaio.channel;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and run on every engine: {@link ExecutorShutdownTest} with Linux AIO (where available), and
  * {@link FallbackEngineExecutorShutdownTest} on the fallback engine. Every request completes, successfully or with
  * {@link ClosedChannelException}; every listener runs exactly once, also when the executor it would run on has
- * terminated.
+ * terminated; and the channels close with the executor.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class ExecutorShutdownContract {
@@ -144,5 +149,83 @@ abstract class ExecutorShutdownContract {
         assertTrue(ch.closeAsync().await(30, TimeUnit.SECONDS));
         assertEquals(1, dst.refCnt());
         dst.release();
+    }
+
+    /**
+     * Files opened with a Netty epoll loop, 2,000 reads issued, and the epoll group shut down at once. With Linux
+     * AIO the loop itself runs the requests; on the fallback engine a loop of the default group does, for the
+     * epoll loop. Either way every request completes and every listener runs once, and the channels close with the
+     * epoll loop.
+     */
+    @Test
+    void shouldCompleteEveryReadAndCloseTheChannelsWhenAnEpollGroupShutsDownRightAfterTwoThousandReads()
+            throws Exception {
+        Assumptions.assumeTrue(Epoll.isAvailable(), () -> "epoll unavailable: " + Epoll.unavailabilityCause());
+        Path f = ReliabilitySupport.file(getClass().getSimpleName() + "-epoll-shutdown.dat");
+        Files.write(f, ReliabilitySupport.random(64 * BLOCK, 3));
+        int files = 4;
+        int n = 2000;
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        EventExecutor loop = group.next();
+        List<AioFileChannel> channels = new ArrayList<>();
+        for (int i = 0; i < files; i++) {
+            channels.add(AioFileChannel.open(f, loop, READ));
+        }
+        List<Future<Integer>> futures = new ArrayList<>();
+        List<ByteBuf> bufs = new ArrayList<>();
+        Calls calls = new Calls(n);
+        for (int i = 0; i < n; i++) {
+            ByteBuf dst = Unpooled.directBuffer(BLOCK);
+            bufs.add(dst);
+            Future<Integer> fut = channels.get(i % files).read(dst, (long) (i % 64) * BLOCK);
+            @SuppressWarnings("unchecked")
+            Future<Object> any = (Future<Object>) (Future<?>) fut;
+            any.addListener(calls.listener(i));
+            futures.add(fut);
+        }
+        assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+        // The channels close with the epoll loop, nobody calls closeAsync(): during its shutdown, or just after its
+        // termination (on the fallback engine, and where the loop's shutdown hooks ran too early for the driver)
+        for (AioFileChannel ch : channels) {
+            assertTrue(ch.closeFuture().await(10, TimeUnit.SECONDS), "a channel of the terminated epoll loop is still "
+                    + "open 10 s later: " + ch);
+            assertTrue(ch.closeFuture().isSuccess(), () -> "close failed: " + ch.closeFuture().cause());
+            assertFalse(ch.isOpen());
+        }
+        int ok = 0;
+        int closed = 0;
+        for (int i = 0; i < n; i++) {
+            Future<Integer> fut = futures.get(i);
+            assertTrue(fut.await(30, TimeUnit.SECONDS), "request " + i + " never completed");
+            if (fut.isSuccess()) {
+                ok++;
+                assertEquals(BLOCK, fut.getNow());
+            } else {
+                closed++;
+                assertInstanceOf(ClosedChannelException.class, fut.cause(), "request " + i);
+            }
+        }
+        // Listeners run just after their future completes (inline once the epoll loop has terminated)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() - deadline < 0 && !allCalled(calls)) {
+            Thread.onSpinWait();
+        }
+        calls.assertEachOnce("read listeners");
+        for (ByteBuf b : bufs) {
+            assertEquals(1, b.refCnt());
+            b.release();
+        }
+        System.out.printf("%s: epoll group shut down right after %d reads on %d files: %d succeeded, %d failed with "
+                + "ClosedChannelException, every listener called once, every channel closed%n",
+                getClass().getSimpleName(), n, files, ok, closed);
+    }
+
+    private static boolean allCalled(Calls calls) {
+        for (int i = 0; i < calls.calls.length(); i++) {
+            if (calls.calls.get(i) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
