@@ -17,7 +17,7 @@ final class FileOpener {
 
     static FileState open(Path path, EventExecutor executor, OpenOptions options) throws IOException {
         if (executor.isShuttingDown()) {
-            throw new ClosedChannelException();
+            throw shutDown(path, executor);
         }
         LoopDriver driver = LoopDrivers.forExecutor(executor);
         FileIo io = driver.engine().openFile(path, options);
@@ -31,7 +31,7 @@ final class FileOpener {
             driver.files().add(file);
             if (driver.isShuttingDown()) {
                 driver.files().remove(file);
-                throw new ClosedChannelException();
+                throw shutDown(path, driver.loop());
             }
             if (executor != driver.loop()) {
                 file.closeWithExecutor(executor); // a loop's own files close with it
@@ -43,6 +43,18 @@ final class FileOpener {
                 io.close();
             }
         }
+    }
+
+    private static ClosedChannelException shutDown(Path path, EventExecutor loop) {
+        return new ClosedChannelException() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String getMessage() {
+                return "cannot open " + path + " on " + loop + ": it " + (loop.isTerminated() ? "has terminated"
+                        : "is shutting down") + " (expected: an executor that has not been shut down)";
+            }
+        };
     }
 
     /** What the file system reports (statx STATX_DIOALIGN), else {@value FileState#DIRECT_ALIGNMENT_PROP_NAME}. */

@@ -32,6 +32,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -114,6 +115,23 @@ abstract class ExecutorShutdownContract {
         assertEquals(1, src.refCnt());
         dst.release();
         src.release();
+    }
+
+    @Test
+    void shouldRefuseToOpenOnATerminatedExecutorNamingItAndSayingItHasTerminated() throws Exception {
+        Path f = ReliabilitySupport.file(getClass().getSimpleName() + "-open-terminated.dat");
+        Files.write(f, ReliabilitySupport.random(BLOCK, 4));
+        AioEventLoopGroup group = new AioEventLoopGroup(1, 8);
+        AioEventLoop loop = group.next();
+        DefaultEventExecutor user = new DefaultEventExecutor();
+        assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+        assertTrue(user.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+        for (EventExecutor executor : List.of(loop, user)) {
+            ClosedChannelException e = assertThrows(ClosedChannelException.class,
+                    () -> AioFileChannel.open(f, executor, READ));
+            assertEquals("cannot open " + f + " on " + executor + ": it has terminated (expected: an executor that "
+                    + "has not been shut down)", e.getMessage());
+        }
     }
 
     @Test
