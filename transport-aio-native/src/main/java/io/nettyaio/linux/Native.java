@@ -212,6 +212,35 @@ final class Native {
         return fd;
     }
 
+    static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
+    static final int SEEK_END = 2;
+
+    /** fcntl(F_GETFL): the descriptor's status flags. */
+    static int getStatusFlags(int fd) throws NativeIoException {
+        int flags = LIBC.fcntl(fd, F_GETFL, 0);
+        if (flags < 0) {
+            throw error("fcntl", "F_GETFL");
+        }
+        return flags;
+    }
+
+    /** fcntl(F_SETFL). */
+    static void setStatusFlags(int fd, int flags) throws NativeIoException {
+        if (LIBC.fcntl(fd, F_SETFL, flags) < 0) {
+            throw error("fcntl", "F_SETFL " + Integer.toOctalString(flags));
+        }
+    }
+
+    /** lseek(fd, 0, SEEK_END): the size of what the descriptor refers to (a block device's too). */
+    static long seekEnd(int fd) throws NativeIoException {
+        long r = LIBC.lseek(fd, 0, SEEK_END);
+        if (r < 0) {
+            throw error("lseek", "SEEK_END");
+        }
+        return r;
+    }
+
     /** close(2). Never retried on EINTR: on Linux the descriptor is released even then. */
     static void close(int fd) throws NativeIoException {
         if (LIBC.close(fd) < 0) {

@@ -79,12 +79,16 @@ public final class AioFileChannel implements AutoCloseable {
     /**
      * Opens a file on the default completion group (daemon threads, created on first use).
      *
+     * <p>Regular files and block devices are supported (symbolic links are followed). Anything else is refused
+     * at once, without blocking the caller, with a {@link java.nio.file.FileSystemException} naming the path and
+     * what it is: a directory, a FIFO (whose open would wait for its other end), a socket, a character device.
+     *
      * @param path the file
      * @param options {@link StandardOpenOption} {@code READ, WRITE, CREATE, CREATE_NEW, TRUNCATE_EXISTING, DSYNC,
      *                SYNC} and {@link AioOpenOption}; neither READ nor WRITE means READ
      * @return the open channel; close it when done
      * @throws IOException when the file cannot be opened ({@link NativeIoException} with the errno and path), or
-     *                     is a directory
+     *                     is neither a regular file nor a block device
      * @throws IllegalArgumentException for an unsupported or contradictory option
      */
     public static AioFileChannel open(Path path, OpenOption... options) throws IOException {
@@ -107,7 +111,7 @@ public final class AioFileChannel implements AutoCloseable {
      * @param options see {@link #open(Path, OpenOption...)}
      * @return the open channel
      * @throws ClosedChannelException when {@code executor} is shutting down or has terminated
-     * @throws IOException when the file cannot be opened, or is a directory
+     * @throws IOException when the file cannot be opened, or is neither a regular file nor a block device
      * @throws IllegalArgumentException for an unsupported or contradictory option
      */
     public static AioFileChannel open(Path path, EventExecutor executor, OpenOption... options) throws IOException {

@@ -1,10 +1,12 @@
 package io.nettyaio.channel;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.nettyaio.linux.FileType;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -20,11 +22,12 @@ final class FileOpener {
             throw shutDown(path, executor);
         }
         LoopDriver driver = LoopDrivers.forExecutor(executor);
+        checkType(path);
         FileIo io = driver.engine().openFile(path, options);
         boolean success = false;
         try {
             if (io.isDirectory()) {
-                throw new FileSystemException(path.toString(), null, "is a directory (expected: a regular file)");
+                throw unsupportedType(path, FileType.DIRECTORY);
             }
             int[] alignment = options.direct ? directAlignment(io) : new int[]{1, 1};
             FileState file = new FileState(path, io, driver, executor, options, alignment[0], alignment[1]);
@@ -43,6 +46,29 @@ final class FileOpener {
                 io.close();
             }
         }
+    }
+
+    /**
+     * Refuses, before opening, what this channel cannot serve: a FIFO (opening it would block the calling thread,
+     * perhaps a loop, until the other end is opened), a socket (cannot be opened), a character device, a directory.
+     * Links are followed, as open(2) does. A path that cannot be examined (it does not exist yet, say) is left to
+     * the open, which reports it. The engine checks again what it opened: the path may change in between.
+     */
+    private static void checkType(Path path) throws IOException {
+        FileType type;
+        try {
+            type = FileType.ofMode((Integer) Files.getAttribute(path, "unix:mode"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return;
+        }
+        if (type != FileType.REGULAR && type != FileType.BLOCK_DEVICE) {
+            throw unsupportedType(path, type);
+        }
+    }
+
+    static FileSystemException unsupportedType(Path path, FileType type) {
+        return new FileSystemException(path.toString(), null, "is " + type.description()
+                + " (expected: a regular file or a block device)");
     }
 
     private static ClosedChannelException shutDown(Path path, EventExecutor loop) {

@@ -3,8 +3,10 @@ package io.nettyaio.channel;
 import io.netty.buffer.ByteBuf;
 import io.nettyaio.linux.AioAbi;
 import io.nettyaio.linux.DioAlignment;
+import io.nettyaio.linux.FileType;
 import io.nettyaio.linux.IovecArray;
 import io.nettyaio.linux.NativeFile;
+import io.nettyaio.linux.OpenFlags;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,8 +19,28 @@ final class NativeFileIo implements FileIo {
         this.file = file;
     }
 
+    /**
+     * Opens with O_NONBLOCK, so that whatever the path turned into since {@link FileOpener} looked at it, the open
+     * cannot wait (a FIFO would, for its other end), then refuses what is not a regular file, a directory (refused by
+     * the opener) or a block device, and clears O_NONBLOCK again (io_uring, for one, answers EAGAIN on descriptors
+     * that have it).
+     */
     static NativeFileIo open(Path path, OpenOptions options) throws IOException {
-        return new NativeFileIo(NativeFile.open(path.toString(), options.nativeFlags(), 0644));
+        NativeFile file = NativeFile.open(path.toString(), options.nativeFlags() | OpenFlags.NONBLOCK, 0644);
+        boolean success = false;
+        try {
+            FileType type = file.type();
+            if (type != FileType.REGULAR && type != FileType.DIRECTORY && type != FileType.BLOCK_DEVICE) {
+                throw FileOpener.unsupportedType(path, type);
+            }
+            file.setNonBlocking(false);
+            success = true;
+            return new NativeFileIo(file);
+        } finally {
+            if (!success) {
+                file.close();
+            }
+        }
     }
 
     /** @return the descriptor kernel requests are submitted on */

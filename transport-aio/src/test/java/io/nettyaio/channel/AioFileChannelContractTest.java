@@ -317,6 +317,104 @@ public abstract class AioFileChannelContractTest {
         assertTrue(option.getMessage().startsWith("options[1]: APPEND (expected:"), option.getMessage());
     }
 
+    /**
+     * Opening a FIFO waits, in open(2), for its other end: an event loop calling open would hang. So would a socket
+     * fail, and a character device serve no positional I/O. Each is refused at once, naming path and type, for every
+     * access mode, also through a symbolic link. Should an open block anyway, the test opens the FIFO's other end
+     * itself to let it go, and fails.
+     */
+    @Test
+    void shouldRefuseFifosSocketsAndCharacterDevicesAtOnceNamingPathAndType() throws Exception {
+        Path fifo = DIR.resolve(file.getFileName() + ".fifo");
+        Path socket = DIR.resolve(getClass().getSimpleName() + ".sock");
+        Path link = DIR.resolve(file.getFileName() + ".link");
+        for (Path p : List.of(fifo, socket, link)) {
+            Files.deleteIfExists(p);
+        }
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertTrue(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
+        Files.createSymbolicLink(link, fifo);
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            // relative: a socket's path is limited to 107 bytes
+            server.bind(java.net.UnixDomainSocketAddress.of(Paths.get("").toAbsolutePath().relativize(socket)));
+            Object[][] cases = {{fifo, "a FIFO (named pipe)"}, {link, "a FIFO (named pipe)"}, {socket, "a socket"},
+                {Paths.get("/dev/null"), "a character device"}};
+            OpenOption[][] modes = {{READ}, {WRITE}, {READ, WRITE}};
+            for (Object[] c : cases) {
+                Path path = (Path) c[0];
+                for (OpenOption[] mode : modes) {
+                    FileSystemException e = assertInstanceOf(FileSystemException.class,
+                            openWithin(() -> open(path, mode), fifo, path + " " + Arrays.toString(mode)));
+                    assertEquals(path + ": is " + c[1] + " (expected: a regular file or a block device)",
+                            e.getMessage());
+                }
+            }
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(link);
+            Files.deleteIfExists(fifo);
+        }
+    }
+
+    /**
+     * Runs {@code opening} on another thread; returns what it threw. Fails when it blocks for 10 s (after releasing
+     * it by opening {@code fifo}'s other end).
+     */
+    static Throwable openWithin(java.util.concurrent.Callable<?> opening, Path fifo, String what) throws Exception {
+        ExecutorService opener = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Throwable> outcome = opener.submit(() -> {
+                try {
+                    return new AssertionError("opened: " + opening.call());
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            try {
+                return outcome.get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // O_RDWR never waits on a FIFO, and is the other end of any opener
+                java.io.RandomAccessFile otherEnd = new java.io.RandomAccessFile(fifo.toFile(), "rw");
+                try {
+                    outcome.get(30, TimeUnit.SECONDS);
+                } finally {
+                    otherEnd.close();
+                }
+                throw new AssertionError("opening " + what + " blocked the calling thread");
+            }
+        } finally {
+            opener.shutdown();
+        }
+    }
+
+    /**
+     * A block device is served like a file: here the loop device under a small ext4 (read only: it is mounted), on
+     * every engine, buffered and O_DIRECT; its size is the device's (statx reports 0 for block devices).
+     */
+    @Test
+    void shouldServeABlockDevice() throws Exception {
+        String reason = io.nettyaio.channel.fault.LoopExt4.unavailableReason();
+        org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, reason);
+        long size = 8L << 20;
+        try (io.nettyaio.channel.fault.LoopExt4 ext4 = new io.nettyaio.channel.fault.LoopExt4(size)) {
+            Path device = Paths.get(ext4.loopDevice());
+            for (boolean direct : new boolean[]{false, true}) {
+                AioFileChannel ch = AioFileChannel.open(device, executor(), direct
+                        ? new OpenOption[]{READ, AioOpenOption.DIRECT} : new OpenOption[]{READ});
+                try {
+                    assertEquals(size, ch.size(), "the device's size");
+                    ByteBuf superblock = AioBuffers.directBuffer(ch, BLOCK);
+                    assertEquals(BLOCK, await(ch.read(superblock, 0)));
+                    assertEquals(0xEF53, superblock.getUnsignedShortLE(1024 + 56), "ext4's magic number");
+                    superblock.release();
+                } finally {
+                    await(ch.closeAsync());
+                }
+            }
+        }
+    }
+
     private static void assertMessage(Class<? extends Throwable> type, String message, Future<?> f)
             throws InterruptedException {
         Throwable e = failure(f);
