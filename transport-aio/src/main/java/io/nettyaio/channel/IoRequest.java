@@ -211,9 +211,10 @@ final class IoRequest {
         return bounce;
     }
 
+    /** {@link RequestChecks#bounce} refused longer requests already; this is the last line. */
     private int checkedBounceLength() {
-        if (length > Integer.MAX_VALUE) {
-            throw new IllegalStateException("length: " + length + " (expected: <= " + Integer.MAX_VALUE
+        if (length > AioBuffers.MAX_CAPACITY) {
+            throw new IllegalStateException("length: " + length + " (expected: <= " + AioBuffers.MAX_CAPACITY
                     + " for buffers without a memory address)");
         }
         return (int) length;

@@ -124,8 +124,8 @@ final class RequestChecks {
         return length;
     }
 
-    /** Checks of vectored requests: segment count, and the bounce buffer's size limit. */
-    static Throwable vectored(String name, ByteBuf buf, ByteBuf[] bufs, boolean read, long length) {
+    /** Checks of vectored requests: the segment count. */
+    static Throwable vectored(String name, ByteBuf buf, ByteBuf[] bufs, boolean read) {
         if (!BufferSegments.isVectored(buf, bufs)) {
             return null;
         }
@@ -135,9 +135,14 @@ final class RequestChecks {
             return new IllegalArgumentException(name + ": " + count.index + " segments (expected: at most "
                     + AioAbi.MAX_IOV + ")");
         }
-        if (length > Integer.MAX_VALUE && !BufferSegments.allAddressable(buf, bufs)) {
+        return null;
+    }
+
+    /** Buffers the kernel cannot address are bounced through one aligned direct buffer: it must be possible. */
+    static Throwable bounce(String name, ByteBuf buf, ByteBuf[] bufs, long length) {
+        if (length > AioBuffers.MAX_CAPACITY && !BufferSegments.allAddressable(buf, bufs)) {
             return new IllegalArgumentException(name + ": " + length + " bytes in buffers without a memory "
-                    + "address (expected: at most " + Integer.MAX_VALUE + " when bounced)");
+                    + "address (expected: at most " + AioBuffers.MAX_CAPACITY + " when bounced)");
         }
         return null;
     }

@@ -474,6 +474,45 @@ public abstract class AioFileChannelContractTest {
     }
 
     /**
+     * Heap memory is bounced through one aligned direct buffer, which holds at most {@link AioBuffers#MAX_CAPACITY}
+     * bytes: a larger request is refused up front, named. Here a composite of 1024 heap slices with a capacity of
+     * {@link Integer#MAX_VALUE}, and 1024 slices of 2 MiB to write (2 GiB), all views of one 2 MiB array.
+     */
+    @Test
+    void shouldRefuseHeapRequestsLargerThanABounceBufferCanHold() throws Exception {
+        int slice = 2 << 20;
+        ByteBuf heap = Unpooled.buffer(slice, slice).writeZero(slice);
+        try (AioFileChannel ch = open(file, READ, WRITE, CREATE)) {
+            CompositeByteBuf huge = Unpooled.compositeBuffer(1024);
+            for (int i = 0; i < 1023; i++) {
+                huge.addComponent(true, heap.retainedSlice(0, slice));
+            }
+            huge.addComponent(true, heap.retainedSlice(0, Integer.MAX_VALUE - 1023 * slice));
+            huge.writerIndex(0);
+            assertEquals(Integer.MAX_VALUE, huge.writableBytes());
+            assertMessage(IllegalArgumentException.class, "dst: 2147483647 bytes in buffers without a memory address "
+                    + "(expected: at most 2147479552 when bounced)", ch.read(huge, 0));
+            assertEquals(0, huge.writerIndex());
+            huge.release();
+
+            ByteBuf[] srcs = new ByteBuf[1024];
+            for (int i = 0; i < srcs.length; i++) {
+                srcs[i] = heap.retainedSlice(0, slice);
+            }
+            assertMessage(IllegalArgumentException.class, "srcs: 2147483648 bytes in buffers without a memory address "
+                    + "(expected: at most 2147479552 when bounced)", ch.write(srcs, 0));
+            for (ByteBuf s : srcs) {
+                assertEquals(0, s.readerIndex());
+                s.release();
+            }
+            assertEquals(0, ch.size(), "nothing written");
+            assertEquals(1, heap.refCnt(), "no reference kept");
+        } finally {
+            heap.release();
+        }
+    }
+
+    /**
      * The caller released the channel's reference too, while the read was in flight (released on the completion
      * loop, right after the call, so before the read can finish): moving the writer index then throws, and so does
      * the channel's release. The future must fail with that, not stay pending, and the file must still close.
