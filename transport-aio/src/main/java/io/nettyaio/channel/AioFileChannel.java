@@ -45,8 +45,11 @@ import java.nio.file.StandardOpenOption;
  * Future-returning methods never throw: bad input fails the future with {@link IllegalArgumentException} or
  * {@link NullPointerException} whose message names the argument, its value and the requirement; a closed channel
  * fails it with {@link ClosedChannelException}; a kernel error with {@link NativeIoException} carrying the errno,
- * the operation, the file and the position. On the fallback engine (no Linux AIO, see {@link Aio}) I/O errors are the
- * JDK's {@link IOException}s.
+ * the operation, the file and the position. The operation is the call that failed: the request as submitted to the
+ * kernel ({@code pread}, {@code preadv}, {@code pwritev}, {@code fsync}, ...), {@code preadv2} for the page-cache
+ * read a buffered read tries first, {@code pread}/{@code pwrite} for work done on a blocking thread (which moves a
+ * vectored request segment by segment). On the fallback engine (no Linux AIO, see {@link Aio}) I/O errors are
+ * {@link IOException}s naming operation, file and position, with the JDK's exception as their cause.
  *
  * <h2>Without a promise</h2>
  * {@link #read(ByteBuf, long, Object, AioCompletionHandler)} and {@link #write(ByteBuf, long, Object,

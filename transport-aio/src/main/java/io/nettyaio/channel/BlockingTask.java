@@ -1,7 +1,6 @@
 package io.nettyaio.channel;
 
 import io.netty.buffer.ByteBuf;
-import io.nettyaio.linux.NativeIoException;
 
 import java.io.IOException;
 
@@ -31,8 +30,8 @@ final class BlockingTask implements Runnable, BufferSegments.Visitor {
     public void run() {
         try {
             result = perform(request);
-        } catch (NativeIoException e) {
-            result = -e.errno();
+        } catch (IOException e) {
+            error = request.failure(e); // the call that failed, the file and the position
         } catch (Throwable t) {
             error = t;
         }

@@ -181,6 +181,21 @@ final class IoRequest {
                 + describe());
     }
 
+    /**
+     * @param cause what a synchronous call on this request's file threw: a {@link NativeIoException} names the
+     *              system call that failed (preadv2 on the cached-read path, pread for a vectored request done
+     *              segment by segment), the JDK's exceptions (fallback engine) name nothing
+     * @return an exception naming that call (or the request's operation), the file and the position; the JDK's
+     *         exception is kept as the cause
+     */
+    IOException failure(IOException cause) {
+        if (cause instanceof NativeIoException) {
+            NativeIoException e = (NativeIoException) cause;
+            return new NativeIoException(e.operation(), e.errno(), describe());
+        }
+        return new IOException(operation() + "(..) failed: " + cause.getMessage() + "; " + describe(), cause);
+    }
+
     String describe() {
         if (kind == TRUNCATE) {
             return "file " + file.path() + ", size " + position;

@@ -175,7 +175,8 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             res = fileOf(r).readCached(cachedReadIov, r.buf().memoryAddress() + r.buf().writerIndex() + r.done(),
                     r.remaining(), r.offset());
         } catch (NativeIoException e) {
-            res = -e.errno(); // reported like any read error: operation, file, position
+            finish(r, r.failure(e)); // names preadv2, the call that failed, with file and position
+            return;
         } catch (Throwable t) {
             finish(r, t);
             return;

@@ -795,6 +795,44 @@ public abstract class AioFileChannelContractTest {
         assertEquals(0, otherFailures.get());
     }
 
+    /**
+     * Past the largest file the file system allows (ext4: 16 TiB), writes, truncate and allocate fail with EFBIG.
+     * Every engine names the operation, the file and the position; the kernel engine's errors are
+     * {@link NativeIoException}s, the fallback engine's keep the JDK's exception as their cause.
+     */
+    @Test
+    void shouldNameOperationFileAndPositionWhenTheFileSystemRefuses() throws Exception {
+        long far = 1L << 50;
+        try (AioFileChannel ch = open(file, READ, WRITE, CREATE)) {
+            ByteBuf src = Unpooled.directBuffer(BLOCK).writeZero(BLOCK);
+            ByteBuf heap = Unpooled.buffer(BLOCK).writeZero(BLOCK);
+            Object[][] cases = {
+                {ch.write(src, far), "pwrite", "file " + file + ", position " + far + ", length " + BLOCK},
+                {ch.write(heap, far), "pwrite", "file " + file + ", position " + far + ", length " + BLOCK},
+                {ch.truncate(far), "ftruncate", "file " + file + ", size " + far},
+                {ch.allocate(far, BLOCK), "fallocate", "file " + file + ", position " + far + ", length " + BLOCK},
+            };
+            for (Object[] c : cases) {
+                Throwable e = failure((Future<?>) c[0]);
+                assertInstanceOf(IOException.class, e);
+                assertTrue(e.getMessage().startsWith(c[1] + "(..) failed"), e.getMessage());
+                assertTrue(e.getMessage().endsWith("; " + c[2]), e.getMessage());
+                if (e instanceof NativeIoException) {
+                    assertEquals("EFBIG", ((NativeIoException) e).errnoName(), e.getMessage());
+                } else {
+                    assertFalse(Aio.isAvailable(), "the kernel engine reports NativeIoException: " + e);
+                    assertInstanceOf(IOException.class, e.getCause(), "the JDK's exception is the cause");
+                    assertTrue(e.getMessage().contains(e.getCause().getMessage()), e.getMessage());
+                }
+            }
+            assertEquals(0, src.readerIndex());
+            assertEquals(0, heap.readerIndex());
+            src.release();
+            heap.release();
+            assertEquals(0, ch.size());
+        }
+    }
+
     @Test
     void shouldReportKernelErrorsAsNativeIoException() throws Exception {
         Files.write(file, random(BLOCK, 14));
