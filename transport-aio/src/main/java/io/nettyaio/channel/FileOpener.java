@@ -66,6 +66,22 @@ final class FileOpener {
         }
     }
 
+    /**
+     * What an EINVAL from opening with O_DIRECT means: the file system has no direct I/O (with our flags, nothing
+     * else in open(2) answers EINVAL).
+     */
+    static String directUnsupported(Path path) {
+        String type;
+        try {
+            Path existing = Files.exists(path) ? path : path.toAbsolutePath().getParent();
+            type = Files.getFileStore(existing).type();
+        } catch (IOException | RuntimeException e) {
+            type = "type unknown";
+        }
+        return "O_DIRECT (AioOpenOption.DIRECT) is not supported by this file system (" + type + ") (expected: a file "
+                + "system with direct I/O, such as ext4, xfs or btrfs; tmpfs from Linux 6.6; or open without DIRECT)";
+    }
+
     static FileSystemException unsupportedType(Path path, FileType type) {
         return new FileSystemException(path.toString(), null, "is " + type.description()
                 + " (expected: a regular file or a block device)");

@@ -3,9 +3,11 @@ package io.nettyaio.channel;
 import io.netty.buffer.ByteBuf;
 import io.nettyaio.linux.AioAbi;
 import io.nettyaio.linux.DioAlignment;
+import io.nettyaio.linux.Errno;
 import io.nettyaio.linux.FileType;
 import io.nettyaio.linux.IovecArray;
 import io.nettyaio.linux.NativeFile;
+import io.nettyaio.linux.NativeIoException;
 import io.nettyaio.linux.OpenFlags;
 
 import java.io.IOException;
@@ -26,7 +28,16 @@ final class NativeFileIo implements FileIo {
      * that have it).
      */
     static NativeFileIo open(Path path, OpenOptions options) throws IOException {
-        NativeFile file = NativeFile.open(path.toString(), options.nativeFlags() | OpenFlags.NONBLOCK, 0644);
+        NativeFile file;
+        try {
+            file = NativeFile.open(path.toString(), options.nativeFlags() | OpenFlags.NONBLOCK, 0644);
+        } catch (NativeIoException e) {
+            if (options.direct && e.errno() == Errno.EINVAL) {
+                throw new NativeIoException("open", e.errno(), "path " + path + "; "
+                        + FileOpener.directUnsupported(path));
+            }
+            throw e;
+        }
         boolean success = false;
         try {
             FileType type = file.type();

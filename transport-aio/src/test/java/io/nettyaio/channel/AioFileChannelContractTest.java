@@ -795,6 +795,22 @@ public abstract class AioFileChannelContractTest {
         assertEquals(0, otherFailures.get());
     }
 
+    /** procfs has no direct I/O: opening one of its files with DIRECT fails with EINVAL, which says only that. */
+    @Test
+    void shouldSayThatODirectIsWhatTheFileSystemRefusesAtOpen() throws Exception {
+        Path proc = Paths.get("/proc/self/status");
+        IOException e = assertThrows(IOException.class, () -> open(proc, READ, AioOpenOption.DIRECT));
+        assertTrue(e.getMessage().contains("O_DIRECT (AioOpenOption.DIRECT) is not supported by this file system "
+                + "(proc) (expected: a file system with direct I/O, such as ext4, xfs or btrfs"), e.getMessage());
+        assertTrue(e.getMessage().contains(proc.toString()), e.getMessage());
+        if (e instanceof NativeIoException) {
+            assertEquals("EINVAL", ((NativeIoException) e).errnoName());
+        } else {
+            assertInstanceOf(FileSystemException.class, e, "the JDK's, on the fallback engine");
+            assertNotNull(e.getCause());
+        }
+    }
+
     /**
      * Past the largest file the file system allows (ext4: 16 TiB), writes, truncate and allocate fail with EFBIG.
      * Every engine names the operation, the file and the position; the kernel engine's errors are
