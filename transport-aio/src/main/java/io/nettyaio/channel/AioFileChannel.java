@@ -369,9 +369,14 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Reserves blocks for {@code [position, position + length)} ({@code fallocate} mode 0), extending the file if
-     * the range ends past it. Preallocating lets later O_DIRECT writes into the range run asynchronously. Runs on a
+     * Reserves blocks for {@code [position, position + length)} ({@code fallocate}), extending the file if the
+     * range ends past it. Preallocating lets later O_DIRECT writes into the range run asynchronously. Runs on a
      * blocking thread. The fallback engine (no Linux AIO) can only extend the size, not reserve blocks.
+     *
+     * <p>A failed allocate (ENOSPC) leaves the size as it was: the blocks are reserved first without changing the
+     * size ({@code FALLOC_FL_KEEP_SIZE}), and the size is extended only once they all are. Blocks reserved before the
+     * space ran out stay reserved past the end of the file (on ext4): {@code truncate(size())} frees them. The
+     * channel does not truncate by itself, as that would also cut writes past the end of the file made meanwhile.
      *
      * @param position first byte, &gt;= 0
      * @param length bytes, &gt; 0

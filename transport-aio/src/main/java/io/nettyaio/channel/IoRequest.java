@@ -3,6 +3,7 @@ package io.nettyaio.channel;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.Recycler;
 import io.netty.util.concurrent.Promise;
+import io.nettyaio.linux.Errno;
 import io.nettyaio.linux.NativeIoException;
 
 import java.io.IOException;
@@ -191,7 +192,12 @@ final class IoRequest {
     IOException failure(IOException cause) {
         if (cause instanceof NativeIoException) {
             NativeIoException e = (NativeIoException) cause;
-            return new NativeIoException(e.operation(), e.errno(), describe());
+            String detail = describe();
+            if (kind == ALLOCATE && e.errno() == Errno.ENOSPC) {
+                detail += "; the size is unchanged, blocks reserved before the space ran out stay reserved past the "
+                        + "end of the file: truncate(size()) frees them"; // see NativeFileIo.allocate
+            }
+            return new NativeIoException(e.operation(), e.errno(), detail);
         }
         return new IOException(operation() + "(..) failed: " + cause.getMessage() + "; " + describe(), cause);
     }

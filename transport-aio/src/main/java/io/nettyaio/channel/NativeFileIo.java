@@ -105,9 +105,25 @@ final class NativeFileIo implements FileIo {
         file.truncate(size);
     }
 
+    /**
+     * Reserves without touching the size, then extends it: ext4 grows the size as it allocates, so a plain fallocate
+     * that ran out of space (ENOSPC) left the file longer, by what it had got. The size is extended by a mode-0
+     * fallocate of the last byte, whose block is reserved by then: the kernel sets max(size, end) atomically, which
+     * an ftruncate, racing writes past the end of the file, would not. File systems that reserve only by extending
+     * (KEEP_SIZE refused with EOPNOTSUPP) get the plain fallocate.
+     */
     @Override
     public void allocate(long position, long length) throws IOException {
-        file.allocate(0, position, length);
+        try {
+            file.allocate(NativeFile.FALLOC_FL_KEEP_SIZE, position, length);
+        } catch (NativeIoException e) {
+            if (e.errno() != Errno.EOPNOTSUPP) {
+                throw e;
+            }
+            file.allocate(0, position, length);
+            return;
+        }
+        file.allocate(0, position + length - 1, 1);
     }
 
     @Override

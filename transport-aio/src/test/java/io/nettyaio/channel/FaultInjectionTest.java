@@ -363,6 +363,44 @@ class FaultInjectionTest {
         }
     }
 
+    /**
+     * An allocate larger than the free space fails with ENOSPC, and the file keeps its size: ext4 grows the size as
+     * it allocates, so a plain fallocate left the file longer, by what it had allocated when space ran out. What it
+     * reserved stays reserved past the end of the file, as the message says, until the file is truncated.
+     */
+    @Test
+    void shouldLeaveTheSizeAsItWasWhenAnAllocateFindsExt4Full() throws Exception {
+        assumeLoopExt4();
+        try (LoopExt4 fs = new LoopExt4(16 * M); ReliabilitySupport.Channels chs = channels()) {
+            AioFileChannel ch = chs.open(fs.mountPoint().resolve("grow.dat"), READ, WRITE, CREATE);
+            byte[] data = random((int) (64 * K), 31);
+            ByteBuf src = filled(ch, data);
+            assertEquals(data.length, await(ch.write(src, 0)));
+            src.release();
+            long freeBefore = Files.getFileStore(fs.mountPoint()).getUsableSpace();
+            NativeIoException e = assertNativeFailure("ENOSPC", "fallocate", ch.allocate(data.length, 64 * M));
+            assertTrue(e.getMessage().endsWith("position " + data.length + ", length " + 64 * M + "; the size is "
+                    + "unchanged, blocks reserved before the space ran out stay reserved past the end of the file: "
+                    + "truncate(size()) frees them"), e.getMessage());
+            assertEquals(data.length, ch.size(), "a failed allocate leaves the size as it was");
+            ByteBuf back = AioBuffers.directBuffer(ch, data.length);
+            assertEquals(data.length, await(ch.read(back, 0)));
+            assertArrayEquals(data, ByteBufUtil.getBytes(back));
+            back.release();
+            long freeAfter = Files.getFileStore(fs.mountPoint()).getUsableSpace();
+            await(ch.truncate(ch.size()));
+            long freeTruncated = Files.getFileStore(fs.mountPoint()).getUsableSpace();
+            assertTrue(freeTruncated >= freeBefore - 64 * K, "truncate(size()) gave back the reserved blocks: free "
+                    + freeBefore + " before the allocate, " + freeAfter + " after, " + freeTruncated + " after truncate");
+            // One that fits reserves and extends, as ever
+            await(ch.allocate(data.length, M));
+            assertEquals(data.length + M, ch.size());
+            System.out.printf("allocate of 64 MiB on a 16 MiB ext4: size unchanged (%d); free space %d, %d after the "
+                    + "failed allocate, %d after truncate(size())%n", data.length, freeBefore, freeAfter,
+                    freeTruncated);
+        }
+    }
+
     @Test
     void shouldContinueAShortWriteOnAFullTmpfsAndThenFailWithEnospcLeavingReaderIndexUnchanged() throws Exception {
         String reason = SmallTmpfs.unavailableReason();
