@@ -70,8 +70,9 @@ public final class AioContext implements AutoCloseable {
      *                 charged against the system-wide {@code fs.aio-max-nr}
      * @return the context; the caller owns it and must {@link #close()} it
      * @throws IllegalArgumentException when capacity is out of range
-     * @throws NativeIoException when io_setup fails; EAGAIN means {@code fs.aio-max-nr} is exhausted and the
-     *                           message shows {@code aio-nr}, {@code aio-max-nr} and the sysctl that raises it
+     * @throws NativeIoException when io_setup fails; EAGAIN means the capacity exceeds what {@code fs.aio-max-nr}
+     *                           leaves free, and the message says whether the request alone is too large or the
+     *                           budget is taken, with {@code aio-nr}, {@code aio-max-nr} and the sysctl that raises it
      */
     public static AioContext open(int capacity) throws NativeIoException {
         if (capacity < 1 || capacity > 4194304) {

@@ -24,6 +24,8 @@ public final class Errno {
     public static final int EEXIST = 17;
     /** Is a directory. */
     public static final int EISDIR = 21;
+    /** No such device or address (also: opening a FIFO for writing, non-blocking, with no reader). */
+    public static final int ENXIO = 6;
     /** Invalid argument (also: misaligned O_DIRECT request). */
     public static final int EINVAL = 22;
     /** Too many open files in system (the system-wide file table, {@code fs.file-max}, is full). */

@@ -60,6 +60,12 @@ final class LibC {
 
         int statx(int dirfd, String path, int flags, int mask, long statxBuf);
 
+        int getrlimit(int resource, long rlimit);
+
+        int fcntl(int fd, int cmd, int arg);
+
+        long lseek(int fd, long offset, int whence);
+
         /** Returns the error number itself (0 on success) and leaves errno alone. */
         @IgnoreError
         int posix_fadvise(int fd, long offset, long length, int advice);

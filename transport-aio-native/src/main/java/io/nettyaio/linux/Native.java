@@ -58,6 +58,9 @@ final class Native {
 
     static final int POLLIN = 0x1;
 
+    /** getrlimit(2) resource: the process's descriptor limit (the same number on x86_64 and aarch64). */
+    static final int RLIMIT_NOFILE = 7;
+
     private Native() { }
 
     /**
@@ -99,16 +102,49 @@ final class Native {
         long r = LIBC.syscall(SYSCALLS.ioSetup, nr, ctxAddress);
         if (r < 0) {
             int errno = lastErrno();
-            String detail = null;
-            if (errno == Errno.EAGAIN) {
-                detail = "asked for " + nr + " events; the system-wide limit is exhausted: /proc/sys/fs/aio-nr = "
-                        + readProc("/proc/sys/fs/aio-nr") + ", /proc/sys/fs/aio-max-nr = "
-                        + readProc("/proc/sys/fs/aio-max-nr")
-                        + " (raise it with: sysctl -w fs.aio-max-nr=1048576)";
-            }
+            String detail = errno == Errno.EAGAIN
+                    ? ioSetupEagain(nr, readProc("/proc/sys/fs/aio-nr"), readProc("/proc/sys/fs/aio-max-nr")) : null;
             throw new NativeIoException("io_setup", errno, detail);
         }
         return r;
+    }
+
+    /**
+     * What io_setup's EAGAIN means, from the sysctls read right after it: the request alone is larger than
+     * {@code fs.aio-max-nr}, or larger than what other contexts leave free, or nothing is free at all, or (the
+     * numbers show room now) other contexts held it at the time of the call. Each says what to do.
+     *
+     * @param nr the events asked for
+     * @param aioNr {@code /proc/sys/fs/aio-nr}: events held by every context of every process
+     * @param aioMaxNr {@code /proc/sys/fs/aio-max-nr}: the system-wide limit
+     */
+    static String ioSetupEagain(int nr, String aioNr, String aioMaxNr) {
+        String numbers = "/proc/sys/fs/aio-nr = " + aioNr + " in use, /proc/sys/fs/aio-max-nr = " + aioMaxNr;
+        long used;
+        long max;
+        try {
+            used = Long.parseLong(aioNr);
+            max = Long.parseLong(aioMaxNr);
+        } catch (NumberFormatException e) {
+            return "asked for " + nr + " events; the system-wide limit fs.aio-max-nr may be exhausted: " + numbers
+                    + " (raise it with: sysctl -w fs.aio-max-nr=1048576)";
+        }
+        long free = Math.max(0, max - used);
+        String raise = "raise it with: sysctl -w fs.aio-max-nr=" + Math.max(1048576, used + nr);
+        if (nr > max) {
+            return "asked for " + nr + " events, more than the system-wide limit fs.aio-max-nr allows for all "
+                    + "contexts together: " + numbers + " (ask for at most " + free + ", or " + raise + ")";
+        }
+        if (free == 0) {
+            return "asked for " + nr + " events; the system-wide limit fs.aio-max-nr is exhausted, none are free: "
+                    + numbers + " (contexts of this or other processes hold them all; " + raise + ")";
+        }
+        if (nr > free) {
+            return "asked for " + nr + " events, but only " + free + " of fs.aio-max-nr are free: " + numbers
+                    + " (ask for at most " + free + ", or " + raise + ")";
+        }
+        return "asked for " + nr + " events; " + free + " of fs.aio-max-nr are free now, but were not at the call "
+                + "(contexts of other processes came and went): " + numbers + " (try again, or " + raise + ")";
     }
 
     static void ioDestroy(long ctx) throws NativeIoException {
@@ -164,9 +200,40 @@ final class Native {
     static int open(String path, int flags, int mode) throws NativeIoException {
         int fd = LIBC.open(path, flags | O_CLOEXEC, mode);
         if (fd < 0) {
-            throw error("open", "path " + path);
+            int errno = lastErrno();
+            String limit = descriptorLimit(errno);
+            throw new NativeIoException("open", errno, "path " + path + (limit == null ? "" : "; " + limit));
         }
         return fd;
+    }
+
+    static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
+    static final int SEEK_END = 2;
+
+    /** fcntl(F_GETFL): the descriptor's status flags. */
+    static int getStatusFlags(int fd) throws NativeIoException {
+        int flags = LIBC.fcntl(fd, F_GETFL, 0);
+        if (flags < 0) {
+            throw error("fcntl", "F_GETFL");
+        }
+        return flags;
+    }
+
+    /** fcntl(F_SETFL). */
+    static void setStatusFlags(int fd, int flags) throws NativeIoException {
+        if (LIBC.fcntl(fd, F_SETFL, flags) < 0) {
+            throw error("fcntl", "F_SETFL " + Integer.toOctalString(flags));
+        }
+    }
+
+    /** lseek(fd, 0, SEEK_END): the size of what the descriptor refers to (a block device's too). */
+    static long seekEnd(int fd) throws NativeIoException {
+        long r = LIBC.lseek(fd, 0, SEEK_END);
+        if (r < 0) {
+            throw error("lseek", "SEEK_END");
+        }
+        return r;
     }
 
     /** close(2). Never retried on EINTR: on Linux the descriptor is released even then. */
@@ -182,9 +249,40 @@ final class Native {
     static int eventfd(int initval, int flags) throws NativeIoException {
         int fd = LIBC.eventfd(initval, flags);
         if (fd < 0) {
-            throw error("eventfd");
+            int errno = lastErrno();
+            throw new NativeIoException("eventfd", errno, descriptorLimit(errno));
         }
         return fd;
+    }
+
+    /**
+     * For a call that creates a descriptor and failed with EMFILE or ENFILE: which limit was hit and how to raise it;
+     * {@code null} for any other errno. Reads nothing from /proc, which would take a descriptor there is none of.
+     */
+    static String descriptorLimit(int errno) {
+        if (errno == Errno.EMFILE) {
+            String limits;
+            try {
+                NativeMemory rlimit = NativeMemory.allocate(16, 8);
+                try {
+                    limits = LIBC.getrlimit(RLIMIT_NOFILE, rlimit.address()) == 0
+                            ? "soft " + rlimit.buffer().getLong(0) + ", hard " + rlimit.buffer().getLong(8)
+                            : "unknown";
+                } finally {
+                    rlimit.free();
+                }
+            } catch (Throwable t) {
+                limits = "unknown";
+            }
+            return "the process has as many descriptors open as its limit allows (RLIMIT_NOFILE: " + limits
+                    + "); close some, or raise the limit with: ulimit -n <n> (up to the hard limit; systemd: "
+                    + "LimitNOFILE=)";
+        }
+        if (errno == Errno.ENFILE) {
+            return "the system-wide limit of open files is reached (fs.file-max); raise it with: sysctl -w "
+                    + "fs.file-max=<n>";
+        }
+        return null;
     }
 
     /** read(2) for non-blocking descriptors: returns -EAGAIN instead of throwing. */

@@ -22,9 +22,6 @@ public final class NativeFile implements AutoCloseable {
     static final int STATX_DIOALIGN = 0x2000;
     private static final int STATX_BUF_SIZE = 256;
     private static final int STAT_SIZE_OFFSET = 48;
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFDIR = 0040000;
 
     /** fallocate mode: keep the file size (reserve blocks past EOF). */
     public static final int FALLOC_FL_KEEP_SIZE = 0x01;
@@ -117,11 +114,37 @@ public final class NativeFile implements AutoCloseable {
     }
 
     /**
-     * @return the file size in bytes (statx, or fstat where statx is refused)
+     * @return the file size in bytes (statx, or fstat where statx is refused); for a block device, the device's
+     *         size (statx says 0 there)
      * @throws NativeIoException when statx fails
      */
     public long size() throws NativeIoException {
-        return stat(STATX_SIZE, 40);
+        long size = stat(STATX_SIZE, 40);
+        // Not lseek alone: it moves the file offset, which a caller of read(2) on this descriptor would see
+        return size == 0 && type() == FileType.BLOCK_DEVICE ? Native.seekEnd(fd) : size;
+    }
+
+    /**
+     * @return what the descriptor refers to (statx)
+     * @throws NativeIoException when statx fails
+     */
+    public FileType type() throws NativeIoException {
+        return FileType.ofMode(mode());
+    }
+
+    /**
+     * Sets or clears O_NONBLOCK on the open file description ({@code fcntl F_SETFL}), e.g. after a file opened with
+     * {@link OpenFlags#NONBLOCK} (so that opening a FIFO cannot block) turned out to be a regular file.
+     *
+     * @param nonBlocking whether O_NONBLOCK should be set
+     * @throws NativeIoException when fcntl fails
+     */
+    public void setNonBlocking(boolean nonBlocking) throws NativeIoException {
+        int flags = Native.getStatusFlags(fd);
+        int wanted = nonBlocking ? flags | Native.O_NONBLOCK : flags & ~Native.O_NONBLOCK;
+        if (wanted != flags) {
+            Native.setStatusFlags(fd, wanted);
+        }
     }
 
     /**
@@ -129,7 +152,7 @@ public final class NativeFile implements AutoCloseable {
      * @throws NativeIoException when statx fails
      */
     public boolean isRegularFile() throws NativeIoException {
-        return (mode() & S_IFMT) == S_IFREG;
+        return type() == FileType.REGULAR;
     }
 
     /**
@@ -137,7 +160,7 @@ public final class NativeFile implements AutoCloseable {
      * @throws NativeIoException when statx fails
      */
     public boolean isDirectory() throws NativeIoException {
-        return (mode() & S_IFMT) == S_IFDIR;
+        return type() == FileType.DIRECTORY;
     }
 
     private int mode() throws NativeIoException {

@@ -21,6 +21,12 @@ public final class OpenFlags {
     public static final int APPEND = Native.O_APPEND;
     /** Each write is durable (data and the metadata needed to read it) when it completes. */
     public static final int DSYNC = Native.O_DSYNC;
+    /**
+     * Open without waiting: a FIFO opened for reading does not wait for a writer (for writing, with no reader, the
+     * open fails with ENXIO). No effect on reads and writes of regular files and block devices; see
+     * {@link NativeFile#setNonBlocking(boolean)} to clear it after checking what was opened.
+     */
+    public static final int NONBLOCK = Native.O_NONBLOCK;
     /** Do not update the access time (the caller must own the file). */
     public static final int NOATIME = Native.O_NOATIME;
     /** O_DIRECT for this architecture; 0 on an architecture the binding does not know. */

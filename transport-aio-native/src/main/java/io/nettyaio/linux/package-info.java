@@ -23,8 +23,9 @@
  *     poll with timeout</td><td>{@code EventFd}</td></tr>
  * <tr><td>{@link io.nettyaio.linux.Poll}</td><td>poll(2) on any descriptor with a timeout</td><td>{@code poll}</td></tr>
  * <tr><td>{@link io.nettyaio.linux.NativeFile}, {@link io.nettyaio.linux.OpenFlags},
- *     {@link io.nettyaio.linux.DioAlignment}</td><td>open with O_DIRECT/O_DSYNC/O_NOATIME, size, statx DIO alignment,
- *     fallocate, ftruncate, fsync, fdatasync, pread, pwrite</td><td>-</td></tr>
+ *     {@link io.nettyaio.linux.DioAlignment}, {@link io.nettyaio.linux.FileType}</td><td>open with
+ *     O_DIRECT/O_DSYNC/O_NOATIME/O_NONBLOCK, file type, size (block devices too), statx DIO alignment, fallocate,
+ *     ftruncate, fsync, fdatasync, pread, pwrite</td><td>-</td></tr>
  * <tr><td>{@link io.nettyaio.linux.NativeIoException}, {@link io.nettyaio.linux.Errno}</td><td>errno number and name,
  *     the operation, strerror text</td><td>{@code Errno}</td></tr>
  * <tr><td>{@link io.nettyaio.linux.LinuxAio}</td><td>availability: a real probe of what requests use, refused

@@ -141,6 +141,23 @@ class NativeFileAndEventFdTest extends NativeTestSupport {
     }
 
     @Test
+    void shouldSayWhichAioLimitRefusedIoSetup() {
+        assertEquals("asked for 65536 events, but only 65024 of fs.aio-max-nr are free: /proc/sys/fs/aio-nr = 512 in "
+                + "use, /proc/sys/fs/aio-max-nr = 65536 (ask for at most 65024, or raise it with: sysctl -w "
+                + "fs.aio-max-nr=1048576)", Native.ioSetupEagain(65536, "512", "65536"));
+        assertEquals("asked for 70000 events, more than the system-wide limit fs.aio-max-nr allows for all contexts "
+                + "together: /proc/sys/fs/aio-nr = 0 in use, /proc/sys/fs/aio-max-nr = 65536 (ask for at most 65536, "
+                + "or raise it with: sysctl -w fs.aio-max-nr=1048576)", Native.ioSetupEagain(70000, "0", "65536"));
+        assertEquals("asked for 8 events; the system-wide limit fs.aio-max-nr is exhausted, none are free: "
+                + "/proc/sys/fs/aio-nr = 2000000 in use, /proc/sys/fs/aio-max-nr = 2000000 (contexts of this or other "
+                + "processes hold them all; raise it with: sysctl -w fs.aio-max-nr=2000008)",
+                Native.ioSetupEagain(8, "2000000", "2000000"));
+        assertTrue(Native.ioSetupEagain(8, "100", "65536").contains("65436 of fs.aio-max-nr are free now, but were "
+                + "not at the call"), Native.ioSetupEagain(8, "100", "65536"));
+        assertTrue(Native.ioSetupEagain(8, "unreadable (x)", "65536").contains("may be exhausted"));
+    }
+
+    @Test
     void shouldRejectBadMemoryArguments() {
         assertEquals("size: 0 (expected: 1..2147483647)",
                 assertThrows(IllegalArgumentException.class, () -> NativeMemory.allocate(0, 64)).getMessage());

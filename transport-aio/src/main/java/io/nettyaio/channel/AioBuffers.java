@@ -17,6 +17,11 @@ import io.netty.util.internal.PlatformDependent;
 public final class AioBuffers {
     /** The alignment the pooled aligned allocator guarantees. */
     public static final int PAGE_ALIGNMENT = 4096;
+    /**
+     * The largest capacity of an aligned buffer: {@link Integer#MAX_VALUE} less room to align to
+     * {@value #PAGE_ALIGNMENT} (2147479552).
+     */
+    public static final int MAX_CAPACITY = Integer.MAX_VALUE - (PAGE_ALIGNMENT - 1);
 
     private static final ByteBufAllocator ALIGNED_POOL = newAlignedPool();
 
@@ -37,7 +42,7 @@ public final class AioBuffers {
     /**
      * Allocates a direct buffer whose memory address is a multiple of {@code alignment}.
      *
-     * @param capacity the capacity in bytes, at least 0
+     * @param capacity the capacity in bytes, 0 to {@link #MAX_CAPACITY}
      * @param alignment a power of two from 1 to 4096
      * @return a buffer with reader and writer index 0; the caller owns it and must release it
      * @throws IllegalArgumentException when capacity or alignment is out of range
@@ -49,6 +54,12 @@ public final class AioBuffers {
         if (alignment < 1 || alignment > PAGE_ALIGNMENT || Integer.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment: " + alignment
                     + " (expected: a power of two from 1 to " + PAGE_ALIGNMENT + ")");
+        }
+        // Either way the memory is rounded up for the alignment (the pool aligns to 4096 whatever is asked for, the
+        // slice takes alignment - 1 bytes more): beyond this, that sum overflows an int
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected: <= " + MAX_CAPACITY
+                    + " for an aligned buffer)");
         }
         if (ALIGNED_POOL != null) {
             return ALIGNED_POOL.directBuffer(capacity, capacity);

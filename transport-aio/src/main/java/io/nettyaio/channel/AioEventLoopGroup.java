@@ -18,7 +18,8 @@ import java.util.concurrent.ThreadFactory;
  * capacity against the system-wide {@code fs.aio-max-nr}.
  *
  * <p>Each group has a bounded pool of blocking threads ({@code aio-blocking-*}) for operations that would block a
- * loop (page-cache misses, extending writes, truncate, allocate); it shuts down with the group.
+ * loop (page-cache misses, extending writes, truncate, allocate); it shuts down with the group. They are daemon
+ * threads: the loops' own (non-daemon) threads keep the JVM alive until the group is shut down.
  *
  * <p>Shut it down with {@link #shutdownGracefully()} when done: submitted requests finish first.
  */
@@ -46,9 +47,10 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
      * @param nThreads the number of loops; 0 means one per available processor
      * @param queueDepth requests each loop may have in the kernel at once (its AIO context capacity), 1 to 65536
      * @throws IllegalArgumentException when an argument is out of range
-     * @throws IllegalStateException when the AIO context cannot be created for a reason that does not pass (an
-     *                               exhausted {@code fs.aio-max-nr} or descriptor limit does not throw: such loops
-     *                               serve on blocking threads until they can, see {@link AioMetrics#degradations()})
+     * @throws IllegalStateException when a loop cannot be created for a reason that does not pass (an exhausted
+     *                               {@code fs.aio-max-nr} or descriptor limit does not throw: such loops serve on
+     *                               blocking threads until they can, see {@link AioMetrics#degradations()}); nothing
+     *                               of the group is left behind then: no thread, context or descriptor
      */
     public AioEventLoopGroup(int nThreads, int queueDepth) {
         this(nThreads, queueDepth, new DefaultThreadFactory("aio-loop", false));
@@ -56,11 +58,14 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
 
     AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory) {
         this(checkThreads(nThreads), checkQueueDepth(queueDepth), threadFactory,
-                new BlockingIoExecutor("aio-blocking", BlockingIoExecutor.DEFAULT_THREADS, false));
+                new BlockingIoExecutor("aio-blocking", BlockingIoExecutor.DEFAULT_THREADS));
     }
 
     private AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory, BlockingIoExecutor blocking) {
+        // When a loop cannot be created, super() shuts down the loops created so far and throws: the blocking pool
+        // has no thread yet then, so nothing is left behind
         super(nThreads, threadFactory, queueDepth, blocking);
+        blocking.start();
         terminationFuture().addListener(f -> blocking.shutdown());
     }
 
@@ -91,12 +96,34 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
         return new AioEventLoop(this, executor, (Integer) args[0], (BlockingIoExecutor) args[1]);
     }
 
-    /** The group behind {@link AioFileChannel#open(java.nio.file.Path, java.nio.file.OpenOption...)}: daemon threads. */
+    /**
+     * The group behind {@link AioFileChannel#open(java.nio.file.Path, java.nio.file.OpenOption...)}: daemon threads,
+     * created on first use. Not a holder class: a failed creation (at the descriptor limit, say) would fail that
+     * class's initialization, and every later use with a bare {@code NoClassDefFoundError}; here the next call
+     * tries again.
+     */
     static final class Default {
-        static final AioEventLoopGroup INSTANCE = new AioEventLoopGroup(
-                Math.min(2, NettyRuntime.availableProcessors()), DEFAULT_QUEUE_DEPTH,
-                new DefaultThreadFactory("aio-default", true));
+        private static volatile AioEventLoopGroup instance;
 
         private Default() { }
+
+        /**
+         * @return the default group, created by the first call that succeeds
+         * @throws IllegalStateException when it cannot be created; see {@link AioEventLoopGroup#AioEventLoopGroup(int,
+         *                               int)}
+         */
+        static AioEventLoopGroup instance() {
+            AioEventLoopGroup group = instance;
+            if (group != null) {
+                return group;
+            }
+            synchronized (Default.class) {
+                if (instance == null) {
+                    instance = new AioEventLoopGroup(Math.min(2, NettyRuntime.availableProcessors()),
+                            DEFAULT_QUEUE_DEPTH, new DefaultThreadFactory("aio-default", true));
+                }
+                return instance;
+            }
+        }
     }
 }

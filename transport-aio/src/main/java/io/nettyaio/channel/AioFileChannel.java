@@ -46,8 +46,11 @@ import java.nio.file.StandardOpenOption;
  * Future-returning methods never throw: bad input fails the future with {@link IllegalArgumentException} or
  * {@link NullPointerException} whose message names the argument, its value and the requirement; a closed channel
  * fails it with {@link ClosedChannelException}; a kernel error with {@link NativeIoException} carrying the errno,
- * the operation, the file and the position. On the fallback engine (no Linux AIO, see {@link Aio}) I/O errors are the
- * JDK's {@link IOException}s.
+ * the operation, the file and the position. The operation is the call that failed: the request as submitted to the
+ * kernel ({@code pread}, {@code preadv}, {@code pwritev}, {@code fsync}, ...), {@code preadv2} for the page-cache
+ * read a buffered read tries first, {@code pread}/{@code pwrite} for work done on a blocking thread (which moves a
+ * vectored request segment by segment). On the fallback engine (no Linux AIO, see {@link Aio}) I/O errors are
+ * {@link IOException}s naming operation, file and position, with the JDK's exception as their cause.
  *
  * <h2>Without a promise</h2>
  * The overloads taking an {@link AioCompletionHandler} report to it on the completion loop instead, and allocate
@@ -80,16 +83,20 @@ public final class AioFileChannel implements AutoCloseable {
     /**
      * Opens a file on the default completion group (daemon threads, created on first use).
      *
+     * <p>Regular files and block devices are supported (symbolic links are followed). Anything else is refused
+     * at once, without blocking the caller, with a {@link java.nio.file.FileSystemException} naming the path and
+     * what it is: a directory, a FIFO (whose open would wait for its other end), a socket, a character device.
+     *
      * @param path the file
      * @param options {@link StandardOpenOption} {@code READ, WRITE, CREATE, CREATE_NEW, TRUNCATE_EXISTING, DSYNC,
      *                SYNC}, {@link AioOpenOption} and an {@link AioIoPriority}; neither READ nor WRITE means READ
      * @return the open channel; close it when done
      * @throws IOException when the file cannot be opened ({@link NativeIoException} with the errno and path), or
-     *                     is a directory
+     *                     is neither a regular file nor a block device
      * @throws IllegalArgumentException for an unsupported or contradictory option
      */
     public static AioFileChannel open(Path path, OpenOption... options) throws IOException {
-        return open(path, AioEventLoopGroup.Default.INSTANCE.next(), options);
+        return open(path, AioEventLoopGroup.Default.instance().next(), options);
     }
 
     /**
@@ -107,11 +114,16 @@ public final class AioFileChannel implements AutoCloseable {
      *     on (so listeners run on) {@code executor}.</li>
      * </ul>
      *
+     * <p>The channel closes when {@code executor} shuts down, whichever engine runs it: requests not yet started
+     * fail with {@link ClosedChannelException}, started ones finish, then the file is closed. Listeners still run,
+     * exactly once: on the completing thread once {@code executor} no longer takes tasks.
+     *
      * @param path the file
      * @param executor the loop or executor listeners run on
      * @param options see {@link #open(Path, OpenOption...)}
      * @return the open channel
-     * @throws IOException when the file cannot be opened, or is a directory
+     * @throws ClosedChannelException when {@code executor} is shutting down or has terminated
+     * @throws IOException when the file cannot be opened, or is neither a regular file nor a block device
      * @throws IllegalArgumentException for an unsupported or contradictory option
      */
     public static AioFileChannel open(Path path, EventExecutor executor, OpenOption... options) throws IOException {
@@ -418,9 +430,14 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Reserves blocks for {@code [position, position + length)} ({@code fallocate} mode 0), extending the file if
-     * the range ends past it, so that later O_DIRECT writes into it need not block. The blocking engine can only
-     * extend the size.
+     * Reserves blocks for {@code [position, position + length)} ({@code fallocate}), extending the file if the
+     * range ends past it, so that later O_DIRECT writes into it need not block. A failure (ENOSPC) leaves the size
+     * as it was. The blocking engine can only extend the size.
+     *
+     * <p>A failed allocate (ENOSPC) leaves the size as it was: the blocks are reserved first without changing the
+     * size ({@code FALLOC_FL_KEEP_SIZE}), and the size is extended only once they all are. Blocks reserved before the
+     * space ran out stay reserved past the end of the file (on ext4): {@code truncate(size())} frees them. The
+     * channel does not truncate by itself, as that would also cut writes past the end of the file made meanwhile.
      *
      * @param position first byte, &gt;= 0
      * @param length bytes, &gt; 0
@@ -438,6 +455,11 @@ public final class AioFileChannel implements AutoCloseable {
      */
     public Future<Void> closeAsync() {
         return file.closeAsync();
+    }
+
+    /** @return completed once the file is closed, by {@link #closeAsync()} or by its loop or executor going away */
+    Future<Void> closeFuture() {
+        return file.closeFuture();
     }
 
     /**

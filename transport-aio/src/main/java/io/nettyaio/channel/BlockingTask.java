@@ -39,8 +39,8 @@ final class BlockingTask implements Runnable, BufferSegments.Visitor {
                 prioritySet = true;
             }
             result = perform(r);
-        } catch (NativeIoException e) {
-            result = -e.errno();
+        } catch (IOException e) {
+            error = r.failure(e); // the call that failed, the file and the position
         } catch (Throwable t) {
             error = t;
         } finally {

@@ -47,6 +47,8 @@ final class FileState {
     private int pending;
     /** The loop has failed what waited: close the descriptor when {@link #pending} reaches 0. Loop thread only. */
     private boolean closeWhenIdle;
+    /** Closes this file when the executor it was opened with terminates, if that is no loop of ours; or null. */
+    private volatile ExecutorFiles executorFiles;
     /** The file refused RWF_NOWAIT for reads / writes: send them straight to a blocking thread. Loop thread only. */
     private boolean nowaitReadsUnsupported;
     private boolean nowaitWritesUnsupported;
@@ -170,6 +172,21 @@ final class FileState {
 
     // ---- any thread ----
 
+    /** Has the file closed when {@code executor}, which does not run its requests, terminates. Once, at open. */
+    void closeWithExecutor(EventExecutor executor) {
+        executorFiles = ExecutorFiles.closeWhenTerminated(this, executor);
+        if (!isOpen()) {
+            unbindExecutor(); // closed meanwhile, before the binding was recorded
+        }
+    }
+
+    private void unbindExecutor() {
+        ExecutorFiles bound = executorFiles;
+        if (bound != null) {
+            bound.remove(this);
+        }
+    }
+
     /** Stops accepting requests and has the loop close the file; idempotent. */
     Future<Void> closeAsync() {
         if (STATE.compareAndSet(this, OPEN, CLOSING)) {
@@ -184,6 +201,7 @@ final class FileState {
             return;
         }
         driver.files().remove(this);
+        unbindExecutor();
         try {
             io.close();
             closePromise.trySuccess(null);

@@ -3,6 +3,7 @@ package io.nettyaio.channel;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.Recycler;
 import io.netty.util.concurrent.Promise;
+import io.nettyaio.linux.Errno;
 import io.nettyaio.linux.NativeIoException;
 
 import java.io.IOException;
@@ -212,6 +213,26 @@ final class IoRequest {
                 + describe());
     }
 
+    /**
+     * @param cause what a synchronous call on this request's file threw: a {@link NativeIoException} names the
+     *              system call that failed (preadv2 on the cached-read path, pread for a vectored request done
+     *              segment by segment), the JDK's exceptions (fallback engine) name nothing
+     * @return an exception naming that call (or the request's operation), the file and the position; the JDK's
+     *         exception is kept as the cause
+     */
+    IOException failure(IOException cause) {
+        if (cause instanceof NativeIoException) {
+            NativeIoException e = (NativeIoException) cause;
+            String detail = describe();
+            if (kind == ALLOCATE && e.errno() == Errno.ENOSPC) {
+                detail += "; the size is unchanged, blocks reserved before the space ran out stay reserved past the "
+                        + "end of the file: truncate(size()) frees them"; // see NativeFileIo.allocate
+            }
+            return new NativeIoException(e.operation(), e.errno(), detail);
+        }
+        return new IOException(operation() + "(..) failed: " + cause.getMessage() + "; " + describe(), cause);
+    }
+
     String describe() {
         if (kind == TRUNCATE) {
             return "file " + file.path() + ", size " + position;
@@ -258,9 +279,10 @@ final class IoRequest {
         return buf.memoryAddress() + (isRead() ? buf.writerIndex() : buf.readerIndex()) + done;
     }
 
+    /** {@link RequestChecks#bounce} refused longer requests already; this is the last line. */
     private int checkedBounceLength() {
-        if (length > Integer.MAX_VALUE) {
-            throw new IllegalStateException("length: " + length + " (expected: <= " + Integer.MAX_VALUE
+        if (length > AioBuffers.MAX_CAPACITY) {
+            throw new IllegalStateException("length: " + length + " (expected: <= " + AioBuffers.MAX_CAPACITY
                     + " for buffers without a memory address)");
         }
         return (int) length;

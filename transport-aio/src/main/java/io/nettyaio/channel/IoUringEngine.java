@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Unlike Linux AIO, io_uring never blocks the submitter: buffered reads that miss the page cache and writes that
  * must wait are punted to the kernel's own workers. So there is no RWF_NOWAIT and no cached-read fast path here; the
- * {@link BlockingLane} only takes truncate on kernels without {@code IORING_OP_FTRUNCATE}.
+ * {@link BlockingLane} only takes allocate (reserve, then extend: two calls) and truncate on kernels without
+ * {@code IORING_OP_FTRUNCATE}.
  *
  * <p>Loop thread only: the loop of the ring.
  */
@@ -33,7 +34,6 @@ final class IoUringEngine extends AbstractIoEngine {
     static final byte OP_READV = 1;
     static final byte OP_WRITEV = 2;
     static final byte OP_FSYNC = 3;
-    static final byte OP_FALLOCATE = 17;
     static final byte OP_READ = 22;
     static final byte OP_WRITE = 23;
     static final byte OP_FTRUNCATE = 55;
@@ -129,9 +129,6 @@ final class IoUringEngine extends AbstractIoEngine {
                 return ring.submit(OP_FSYNC, fd, 0, 0, 0, 0, prio, data);
             case IoRequest.FDATASYNC:
                 return ring.submit(OP_FSYNC, fd, 0, 0, 0, FSYNC_DATASYNC, prio, data);
-            case IoRequest.ALLOCATE:
-                // fallocate: offset in off, length in addr, mode in len
-                return ring.submit(OP_FALLOCATE, fd, r.offset(), r.remaining(), 0, 0, prio, data);
             case IoRequest.TRUNCATE:
                 return ring.submit(OP_FTRUNCATE, fd, r.offset(), 0, 0, 0, prio, data);
             default:

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,7 +24,18 @@ final class JdkFileIo implements FileIo {
     }
 
     static JdkFileIo open(Path path, OpenOptions options) throws IOException {
-        return new JdkFileIo(path, FileChannel.open(path, options.jdkOptions()));
+        try {
+            return new JdkFileIo(path, FileChannel.open(path, options.jdkOptions()));
+        } catch (FileSystemException e) {
+            // The JDK reports EINVAL as its strerror text and nothing else
+            if (options.direct && "Invalid argument".equals(e.getReason())) {
+                FileSystemException named = new FileSystemException(path.toString(), null, e.getReason() + "; "
+                        + FileOpener.directUnsupported(path));
+                named.initCause(e);
+                throw named;
+            }
+            throw e;
+        }
     }
 
     @Override

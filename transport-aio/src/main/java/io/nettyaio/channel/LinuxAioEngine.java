@@ -165,7 +165,8 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
                 route(r, false); // nothing was read: the usual way, now that the cached-read path is off
                 return;
             }
-            res = -e.errno(); // reported like any read error: operation, file, position
+            finish(r, r.failure(e)); // names preadv2, the call that failed, with file and position
+            return;
         } catch (Throwable t) {
             finish(r, t);
             return;

@@ -43,6 +43,6 @@ final class LoopDrivers {
                 return driver;
             }
         }
-        return AioEventLoopGroup.Default.INSTANCE.next().driver();
+        return AioEventLoopGroup.Default.instance().next().driver();
     }
 }

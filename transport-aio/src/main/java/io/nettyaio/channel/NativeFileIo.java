@@ -3,8 +3,12 @@ package io.nettyaio.channel;
 import io.netty.buffer.ByteBuf;
 import io.nettyaio.linux.AioAbi;
 import io.nettyaio.linux.DioAlignment;
+import io.nettyaio.linux.Errno;
+import io.nettyaio.linux.FileType;
 import io.nettyaio.linux.IovecArray;
 import io.nettyaio.linux.NativeFile;
+import io.nettyaio.linux.NativeIoException;
+import io.nettyaio.linux.OpenFlags;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,8 +23,37 @@ final class NativeFileIo implements FileIo {
         this.file = file;
     }
 
+    /**
+     * Opens with O_NONBLOCK, so that whatever the path turned into since {@link FileOpener} looked at it, the open
+     * cannot wait (a FIFO would, for its other end), then refuses what is not a regular file, a directory (refused by
+     * the opener) or a block device, and clears O_NONBLOCK again (io_uring, for one, answers EAGAIN on descriptors
+     * that have it).
+     */
     static NativeFileIo open(Path path, OpenOptions options) throws IOException {
-        return new NativeFileIo(NativeFile.open(path.toString(), options.nativeFlags(), 0644));
+        NativeFile file;
+        try {
+            file = NativeFile.open(path.toString(), options.nativeFlags() | OpenFlags.NONBLOCK, 0644);
+        } catch (NativeIoException e) {
+            if (options.direct && e.errno() == Errno.EINVAL) {
+                throw new NativeIoException("open", e.errno(), "path " + path + "; "
+                        + FileOpener.directUnsupported(path));
+            }
+            throw e;
+        }
+        boolean success = false;
+        try {
+            FileType type = file.type();
+            if (type != FileType.REGULAR && type != FileType.DIRECTORY && type != FileType.BLOCK_DEVICE) {
+                throw FileOpener.unsupportedType(path, type);
+            }
+            file.setNonBlocking(false);
+            success = true;
+            return new NativeFileIo(file);
+        } finally {
+            if (!success) {
+                file.close();
+            }
+        }
     }
 
     /** @return the descriptor kernel requests are submitted on */
@@ -80,9 +113,25 @@ final class NativeFileIo implements FileIo {
         file.truncate(size);
     }
 
+    /**
+     * Reserves without touching the size, then extends it: ext4 grows the size as it allocates, so a plain fallocate
+     * that ran out of space (ENOSPC) left the file longer, by what it had got. The size is extended by a mode-0
+     * fallocate of the last byte, whose block is reserved by then: the kernel sets max(size, end) atomically, which
+     * an ftruncate, racing writes past the end of the file, would not. File systems that reserve only by extending
+     * (KEEP_SIZE refused with EOPNOTSUPP) get the plain fallocate.
+     */
     @Override
     public void allocate(long position, long length) throws IOException {
-        file.allocate(0, position, length);
+        try {
+            file.allocate(NativeFile.FALLOC_FL_KEEP_SIZE, position, length);
+        } catch (NativeIoException e) {
+            if (e.errno() != Errno.EOPNOTSUPP) {
+                throw e;
+            }
+            file.allocate(0, position, length);
+            return;
+        }
+        file.allocate(0, position + length - 1, 1);
     }
 
     @Override

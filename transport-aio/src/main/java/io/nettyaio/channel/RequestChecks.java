@@ -84,12 +84,46 @@ final class RequestChecks {
             return new IllegalArgumentException(name + ": read-only buffer " + buf + " (expected: a writable buffer)");
         }
         if (buf instanceof CompositeByteBuf) {
-            CompositeByteBuf composite = (CompositeByteBuf) buf;
-            for (int i = 0; i < composite.numComponents(); i++) {
-                if (composite.internalComponent(i).isReadOnly()) {
-                    return new IllegalArgumentException(name + " component " + i + ": read-only buffer "
-                            + composite.internalComponent(i) + " (expected: every component writable)");
-                }
+            return readOnlyComponent(name, (CompositeByteBuf) buf, buf.writerIndex(), buf.capacity());
+        }
+        return readOnlyUnderneath(name, buf.unwrap());
+    }
+
+    /**
+     * The components a read would write, those overlapping {@code [from, to)}, must be writable, down to the memory:
+     * a component may be a view (slice, duplicate, leak-aware wrapper) of a read-only buffer or of another composite.
+     */
+    private static Throwable readOnlyComponent(String name, CompositeByteBuf composite, int from, int to) {
+        for (int i = 0; i < composite.numComponents(); i++) {
+            int start = composite.toByteIndex(i);
+            ByteBuf component = composite.internalComponent(i);
+            if (start + component.capacity() <= from || start >= to) {
+                continue; // holds data before the writer index: the read does not touch it
+            }
+            String componentName = name + " component " + i;
+            if (component.isReadOnly()) {
+                return new IllegalArgumentException(componentName + ": read-only buffer " + component
+                        + " (expected: every component writable)");
+            }
+            Throwable underneath = component instanceof CompositeByteBuf
+                    ? readOnlyComponent(componentName, (CompositeByteBuf) component, 0, component.capacity())
+                    : readOnlyUnderneath(componentName, component.unwrap());
+            if (underneath != null) {
+                return underneath;
+            }
+        }
+        return null;
+    }
+
+    /** What a view wraps, all the way down; a composite found there is checked whole (its range is not mapped). */
+    private static Throwable readOnlyUnderneath(String name, ByteBuf wrapped) {
+        for (ByteBuf b = wrapped; b != null; b = b.unwrap()) {
+            if (b.isReadOnly()) {
+                return new IllegalArgumentException(name + ": a view of the read-only buffer " + b
+                        + " (expected: writable memory)");
+            }
+            if (b instanceof CompositeByteBuf) {
+                return readOnlyComponent(name, (CompositeByteBuf) b, 0, b.capacity());
             }
         }
         return null;
@@ -133,8 +167,8 @@ final class RequestChecks {
         return length;
     }
 
-    /** Checks of vectored requests: segment count, and the bounce buffer's size limit. */
-    static Throwable vectored(String name, ByteBuf buf, ByteBuf[] bufs, boolean read, long length) {
+    /** Checks of vectored requests: the segment count. */
+    static Throwable vectored(String name, ByteBuf buf, ByteBuf[] bufs, boolean read) {
         if (!BufferSegments.isVectored(buf, bufs)) {
             return null;
         }
@@ -144,9 +178,14 @@ final class RequestChecks {
             return new IllegalArgumentException(name + ": " + count.index + " segments (expected: at most "
                     + AioAbi.MAX_IOV + ")");
         }
-        if (length > Integer.MAX_VALUE && !BufferSegments.allAddressable(buf, bufs)) {
+        return null;
+    }
+
+    /** Buffers the kernel cannot address are bounced through one aligned direct buffer: it must be possible. */
+    static Throwable bounce(String name, ByteBuf buf, ByteBuf[] bufs, long length) {
+        if (length > AioBuffers.MAX_CAPACITY && !BufferSegments.allAddressable(buf, bufs)) {
             return new IllegalArgumentException(name + ": " + length + " bytes in buffers without a memory "
-                    + "address (expected: at most " + Integer.MAX_VALUE + " when bounced)");
+                    + "address (expected: at most " + AioBuffers.MAX_CAPACITY + " when bounced)");
         }
         return null;
     }

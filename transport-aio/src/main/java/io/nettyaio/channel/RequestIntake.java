@@ -68,7 +68,10 @@ final class RequestIntake {
             }
             invalid = RequestChecks.range(position, length);
             if (invalid == null) {
-                invalid = RequestChecks.vectored(name, buf, bufs, read, length);
+                invalid = RequestChecks.vectored(name, buf, bufs, read);
+            }
+            if (invalid == null) {
+                invalid = RequestChecks.bounce(name, buf, bufs, length);
             }
             if (invalid == null && file.isDirect()) {
                 invalid = RequestChecks.direct(name, file, buf, bufs, read, position, length);

@@ -26,9 +26,14 @@ final class RequestRouter {
         return r.isKernelCapable() && r.file().isKernelSubmittable() && !r.file().refusesNowait(r);
     }
 
-    /** @return whether io_uring can do {@code r}: everything, truncate only where the kernel has FTRUNCATE (6.9+) */
+    /**
+     * @return whether io_uring can do {@code r}: everything but allocate (its two steps, reserve then extend, keep a
+     *         failure from leaving the file longer: see {@link FileIo#allocate}), and truncate only where the kernel
+     *         has FTRUNCATE (6.9+)
+     */
     static boolean ioUringCan(IoRequest r, boolean ftruncateSupported) {
-        return r.file().isKernelSubmittable() && (r.kind() != IoRequest.TRUNCATE || ftruncateSupported);
+        return r.file().isKernelSubmittable() && r.kind() != IoRequest.ALLOCATE
+                && (r.kind() != IoRequest.TRUNCATE || ftruncateSupported);
     }
 
     /**

@@ -40,6 +40,8 @@
  *     engines a loop switches between.</li>
  * <li>{@code FileState}: one open file's descriptor, mode, alignment, requests in flight, RWF_NOWAIT memory and
  *     close protocol.</li>
+ * <li>{@code ExecutorFiles}: the files opened with an executor that does not run their requests (a Netty epoll loop
+ *     without Linux AIO, any other executor), closed when that executor terminates.</li>
  * <li>{@code IoRequest}: one operation's buffers, progress and promise; pooled.</li>
  * </ul>
  */

@@ -40,4 +40,16 @@ class AioBuffersTest {
         assertEquals("capacity: -1 (expected: >= 0)", assertThrows(
                 IllegalArgumentException.class, () -> AioBuffers.directBuffer(-1, 512)).getMessage());
     }
+
+    @Test
+    void shouldRefuseCapacitiesWhoseAlignedSizeOverflowsNamingTheLimit() {
+        assertEquals(Integer.MAX_VALUE - 4095, AioBuffers.MAX_CAPACITY);
+        for (int align : new int[] {1, 512, 4096}) {
+            for (int capacity : new int[] {Integer.MAX_VALUE, AioBuffers.MAX_CAPACITY + 1}) {
+                assertEquals("capacity: " + capacity + " (expected: <= 2147479552 for an aligned buffer)",
+                        assertThrows(IllegalArgumentException.class, () -> AioBuffers.directBuffer(capacity, align))
+                                .getMessage());
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The contract on our own completion loop, plus what is specific to it: batching, back-pressure, shutdown. */
@@ -187,5 +189,27 @@ class AioEventLoopChannelTest extends AioFileChannelContractTest {
         ByteBuf dst = Unpooled.directBuffer(8);
         assertInstanceOf(ClosedChannelException.class, failure(ch.read(dst, 0)));
         dst.release();
+    }
+
+    /**
+     * The opener looks at the path first, but the path may become a FIFO before the open: the kernel engine opens
+     * with O_NONBLOCK and checks what it got, so even then nothing blocks.
+     */
+    @Test
+    void shouldRefuseAFifoWithoutBlockingEvenPastTheOpenersCheck() throws Exception {
+        Path fifo = DIR.resolve("native-open.fifo");
+        Files.deleteIfExists(fifo);
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertTrue(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
+        try {
+            for (OpenOptions options : List.of(OpenOptions.parse(READ), OpenOptions.parse(READ, WRITE))) {
+                Throwable e = openWithin(() -> NativeFileIo.open(fifo, options), fifo, "a FIFO with the native open");
+                assertInstanceOf(java.nio.file.FileSystemException.class, e);
+                assertEquals(fifo + ": is a FIFO (named pipe) (expected: a regular file or a block device)",
+                        e.getMessage());
+            }
+        } finally {
+            Files.deleteIfExists(fifo);
+        }
     }
 }

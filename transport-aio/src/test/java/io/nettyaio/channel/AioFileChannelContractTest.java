@@ -355,11 +355,223 @@ public abstract class AioFileChannelContractTest {
         assertTrue(option.getMessage().startsWith("options[1]: APPEND (expected:"), option.getMessage());
     }
 
+    /**
+     * Opening a FIFO waits, in open(2), for its other end: an event loop calling open would hang. So would a socket
+     * fail, and a character device serve no positional I/O. Each is refused at once, naming path and type, for every
+     * access mode, also through a symbolic link. Should an open block anyway, the test opens the FIFO's other end
+     * itself to let it go, and fails.
+     */
+    @Test
+    void shouldRefuseFifosSocketsAndCharacterDevicesAtOnceNamingPathAndType() throws Exception {
+        Path fifo = DIR.resolve(file.getFileName() + ".fifo");
+        Path socket = DIR.resolve(getClass().getSimpleName() + ".sock");
+        Path link = DIR.resolve(file.getFileName() + ".link");
+        for (Path p : List.of(fifo, socket, link)) {
+            Files.deleteIfExists(p);
+        }
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertTrue(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
+        Files.createSymbolicLink(link, fifo);
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            // relative: a socket's path is limited to 107 bytes
+            server.bind(java.net.UnixDomainSocketAddress.of(Paths.get("").toAbsolutePath().relativize(socket)));
+            Object[][] cases = {{fifo, "a FIFO (named pipe)"}, {link, "a FIFO (named pipe)"}, {socket, "a socket"},
+                {Paths.get("/dev/null"), "a character device"}};
+            OpenOption[][] modes = {{READ}, {WRITE}, {READ, WRITE}};
+            for (Object[] c : cases) {
+                Path path = (Path) c[0];
+                for (OpenOption[] mode : modes) {
+                    FileSystemException e = assertInstanceOf(FileSystemException.class,
+                            openWithin(() -> open(path, mode), fifo, path + " " + Arrays.toString(mode)));
+                    assertEquals(path + ": is " + c[1] + " (expected: a regular file or a block device)",
+                            e.getMessage());
+                }
+            }
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(link);
+            Files.deleteIfExists(fifo);
+        }
+    }
+
+    /**
+     * Runs {@code opening} on another thread; returns what it threw. Fails when it blocks for 10 s (after releasing
+     * it by opening {@code fifo}'s other end).
+     */
+    static Throwable openWithin(java.util.concurrent.Callable<?> opening, Path fifo, String what) throws Exception {
+        ExecutorService opener = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Throwable> outcome = opener.submit(() -> {
+                try {
+                    return new AssertionError("opened: " + opening.call());
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            try {
+                return outcome.get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // O_RDWR never waits on a FIFO, and is the other end of any opener
+                java.io.RandomAccessFile otherEnd = new java.io.RandomAccessFile(fifo.toFile(), "rw");
+                try {
+                    outcome.get(30, TimeUnit.SECONDS);
+                } finally {
+                    otherEnd.close();
+                }
+                throw new AssertionError("opening " + what + " blocked the calling thread");
+            }
+        } finally {
+            opener.shutdown();
+        }
+    }
+
+    /**
+     * A block device is served like a file: here the loop device under a small ext4 (read only: it is mounted), on
+     * every engine, buffered and O_DIRECT; its size is the device's (statx reports 0 for block devices).
+     */
+    @Test
+    void shouldServeABlockDevice() throws Exception {
+        String reason = io.nettyaio.channel.fault.LoopExt4.unavailableReason();
+        org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, reason);
+        long size = 8L << 20;
+        try (io.nettyaio.channel.fault.LoopExt4 ext4 = new io.nettyaio.channel.fault.LoopExt4(size)) {
+            Path device = Paths.get(ext4.loopDevice());
+            for (boolean direct : new boolean[]{false, true}) {
+                AioFileChannel ch = AioFileChannel.open(device, executor(), direct
+                        ? new OpenOption[]{READ, AioOpenOption.DIRECT} : new OpenOption[]{READ});
+                try {
+                    assertEquals(size, ch.size(), "the device's size");
+                    ByteBuf superblock = AioBuffers.directBuffer(ch, BLOCK);
+                    assertEquals(BLOCK, await(ch.read(superblock, 0)));
+                    assertEquals(0xEF53, superblock.getUnsignedShortLE(1024 + 56), "ext4's magic number");
+                    superblock.release();
+                } finally {
+                    await(ch.closeAsync());
+                }
+            }
+        }
+    }
+
     private static void assertMessage(Class<? extends Throwable> type, String message, Future<?> f)
             throws InterruptedException {
         Throwable e = failure(f);
         assertInstanceOf(type, e);
         assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseReadsIntoACompositeWithAReadOnlyComponentTouchingNothing() throws Exception {
+        Files.write(file, random(BLOCK, 21));
+        byte[] kept = {1, 2, 3, 4, 5, 6, 7, 8};
+        try (AioFileChannel ch = open(file, READ)) {
+            for (boolean direct : new boolean[]{true, false}) {
+                ByteBuf writable = Unpooled.directBuffer(8).writeZero(8);
+                ByteBuf backing = (direct ? Unpooled.directBuffer(8) : Unpooled.buffer(8)).writeBytes(kept);
+                CompositeByteBuf composite = Unpooled.compositeBuffer();
+                composite.addComponents(true, writable, backing.asReadOnly());
+                composite.writerIndex(0);
+                Throwable e = failure(ch.read(composite, 0));
+                assertInstanceOf(IllegalArgumentException.class, e, "direct=" + direct);
+                assertTrue(e.getMessage().startsWith("dst component 1: read-only buffer ")
+                        && e.getMessage().endsWith("(expected: every component writable)"), e.getMessage());
+                assertEquals(0, composite.writerIndex(), "indices untouched");
+                assertArrayEquals(new byte[8], ByteBufUtil.getBytes(writable, 0, 8), "nothing written");
+                assertArrayEquals(kept, ByteBufUtil.getBytes(backing, 0, 8), "nothing written");
+                assertEquals(1, composite.refCnt(), "no reference kept");
+                assertEquals(1, backing.refCnt(), "no reference kept");
+                composite.release();
+                assertEquals(0, backing.refCnt());
+            }
+
+            // Nested: a composite whose component is a composite with a read-only component
+            CompositeByteBuf inner = Unpooled.compositeBuffer().addComponents(true,
+                    Unpooled.buffer(8).writeZero(8), Unpooled.buffer(8).writeBytes(kept).asReadOnly());
+            CompositeByteBuf outer = Unpooled.compositeBuffer().addComponents(true,
+                    Unpooled.directBuffer(8).writeZero(8), inner);
+            outer.writerIndex(0);
+            Throwable e = failure(ch.read(outer, 0));
+            assertInstanceOf(IllegalArgumentException.class, e);
+            assertTrue(e.getMessage().startsWith("dst component 1 component 1: read-only buffer "), e.getMessage());
+            assertEquals(0, outer.writerIndex());
+            assertArrayEquals(new byte[16], ByteBufUtil.getBytes(outer, 0, 16), "nothing written");
+            assertArrayEquals(kept, ByteBufUtil.getBytes(outer, 16, 8), "nothing written");
+            assertEquals(1, outer.refCnt());
+            outer.release();
+
+            // A read-only component before the writer index holds data the read does not touch: that is fine
+            CompositeByteBuf readBefore = Unpooled.compositeBuffer().addComponents(true,
+                    Unpooled.directBuffer(8).writeBytes(kept).asReadOnly(), Unpooled.directBuffer(8).writeZero(8));
+            readBefore.writerIndex(8);
+            assertEquals(8, await(ch.read(readBefore, 0)));
+            assertArrayEquals(kept, ByteBufUtil.getBytes(readBefore, 0, 8));
+            assertArrayEquals(Arrays.copyOf(Files.readAllBytes(file), 8), ByteBufUtil.getBytes(readBefore, 8, 8));
+            readBefore.release();
+            await(ch.closeAsync());
+        }
+    }
+
+    /**
+     * Heap memory is bounced through one aligned direct buffer, which holds at most {@link AioBuffers#MAX_CAPACITY}
+     * bytes: a larger request is refused up front, named. Here a composite of 1024 heap slices with a capacity of
+     * {@link Integer#MAX_VALUE}, and 1024 slices of 2 MiB to write (2 GiB), all views of one 2 MiB array.
+     */
+    @Test
+    void shouldRefuseHeapRequestsLargerThanABounceBufferCanHold() throws Exception {
+        int slice = 2 << 20;
+        ByteBuf heap = Unpooled.buffer(slice, slice).writeZero(slice);
+        try (AioFileChannel ch = open(file, READ, WRITE, CREATE)) {
+            CompositeByteBuf huge = Unpooled.compositeBuffer(1024);
+            for (int i = 0; i < 1023; i++) {
+                huge.addComponent(true, heap.retainedSlice(0, slice));
+            }
+            huge.addComponent(true, heap.retainedSlice(0, Integer.MAX_VALUE - 1023 * slice));
+            huge.writerIndex(0);
+            assertEquals(Integer.MAX_VALUE, huge.writableBytes());
+            assertMessage(IllegalArgumentException.class, "dst: 2147483647 bytes in buffers without a memory address "
+                    + "(expected: at most 2147479552 when bounced)", ch.read(huge, 0));
+            assertEquals(0, huge.writerIndex());
+            huge.release();
+
+            ByteBuf[] srcs = new ByteBuf[1024];
+            for (int i = 0; i < srcs.length; i++) {
+                srcs[i] = heap.retainedSlice(0, slice);
+            }
+            assertMessage(IllegalArgumentException.class, "srcs: 2147483648 bytes in buffers without a memory address "
+                    + "(expected: at most 2147479552 when bounced)", ch.write(srcs, 0));
+            for (ByteBuf s : srcs) {
+                assertEquals(0, s.readerIndex());
+                s.release();
+            }
+            assertEquals(0, ch.size(), "nothing written");
+            assertEquals(1, heap.refCnt(), "no reference kept");
+        } finally {
+            heap.release();
+        }
+    }
+
+    /**
+     * The caller released the channel's reference too, while the read was in flight (released on the completion
+     * loop, right after the call, so before the read can finish): moving the writer index then throws, and so does
+     * the channel's release. The future must fail with that, not stay pending, and the file must still close.
+     */
+    @Test
+    void shouldFailTheFutureAndStillCloseWhenFinishingARequestThrows() throws Exception {
+        Files.write(file, random(BLOCK, 22));
+        // Not open(..): its close() in tearDown would wait forever for a close that never completes
+        AioFileChannel ch = AioFileChannel.open(file, executor(), READ);
+        ByteBuf heap = Unpooled.buffer(BLOCK);
+        Future<Integer> read = ch.completionLoop().submit(() -> {
+            Future<Integer> f = ch.read(heap, 0);
+            heap.release(2); // ours, and the channel's
+            return f;
+        }).get(30, TimeUnit.SECONDS);
+        assertTrue(read.await(30, TimeUnit.SECONDS), "the read's future never completed");
+        assertInstanceOf(io.netty.util.IllegalReferenceCountException.class, read.cause());
+        assertEquals(0, heap.refCnt());
+        Future<Void> closed = ch.closeAsync();
+        assertTrue(closed.await(30, TimeUnit.SECONDS), "the close never completed");
+        assertTrue(closed.isSuccess(), () -> "close failed: " + closed.cause());
     }
 
     @Test
@@ -619,6 +831,60 @@ public abstract class AioFileChannelContractTest {
         assertEquals(n, succeeded.get() + closedFailures.get(), "otherFailures=" + otherFailures.get());
         assertEquals(n, notifications.get(), "each future completes exactly once");
         assertEquals(0, otherFailures.get());
+    }
+
+    /** procfs has no direct I/O: opening one of its files with DIRECT fails with EINVAL, which says only that. */
+    @Test
+    void shouldSayThatODirectIsWhatTheFileSystemRefusesAtOpen() throws Exception {
+        Path proc = Paths.get("/proc/self/status");
+        IOException e = assertThrows(IOException.class, () -> open(proc, READ, AioOpenOption.DIRECT));
+        assertTrue(e.getMessage().contains("O_DIRECT (AioOpenOption.DIRECT) is not supported by this file system "
+                + "(proc) (expected: a file system with direct I/O, such as ext4, xfs or btrfs"), e.getMessage());
+        assertTrue(e.getMessage().contains(proc.toString()), e.getMessage());
+        if (e instanceof NativeIoException) {
+            assertEquals("EINVAL", ((NativeIoException) e).errnoName());
+        } else {
+            assertInstanceOf(FileSystemException.class, e, "the JDK's, on the fallback engine");
+            assertNotNull(e.getCause());
+        }
+    }
+
+    /**
+     * Past the largest file the file system allows (ext4: 16 TiB), writes, truncate and allocate fail with EFBIG.
+     * Every engine names the operation, the file and the position; the kernel engine's errors are
+     * {@link NativeIoException}s, the fallback engine's keep the JDK's exception as their cause.
+     */
+    @Test
+    void shouldNameOperationFileAndPositionWhenTheFileSystemRefuses() throws Exception {
+        long far = 1L << 50;
+        try (AioFileChannel ch = open(file, READ, WRITE, CREATE)) {
+            ByteBuf src = Unpooled.directBuffer(BLOCK).writeZero(BLOCK);
+            ByteBuf heap = Unpooled.buffer(BLOCK).writeZero(BLOCK);
+            Object[][] cases = {
+                {ch.write(src, far), "pwrite", "file " + file + ", position " + far + ", length " + BLOCK},
+                {ch.write(heap, far), "pwrite", "file " + file + ", position " + far + ", length " + BLOCK},
+                {ch.truncate(far), "ftruncate", "file " + file + ", size " + far},
+                {ch.allocate(far, BLOCK), "fallocate", "file " + file + ", position " + far + ", length " + BLOCK},
+            };
+            for (Object[] c : cases) {
+                Throwable e = failure((Future<?>) c[0]);
+                assertInstanceOf(IOException.class, e);
+                assertTrue(e.getMessage().startsWith(c[1] + "(..) failed"), e.getMessage());
+                assertTrue(e.getMessage().endsWith("; " + c[2]), e.getMessage());
+                if (e instanceof NativeIoException) {
+                    assertEquals("EFBIG", ((NativeIoException) e).errnoName(), e.getMessage());
+                } else {
+                    assertFalse(Aio.isAvailable(), "the kernel engine reports NativeIoException: " + e);
+                    assertInstanceOf(IOException.class, e.getCause(), "the JDK's exception is the cause");
+                    assertTrue(e.getMessage().contains(e.getCause().getMessage()), e.getMessage());
+                }
+            }
+            assertEquals(0, src.readerIndex());
+            assertEquals(0, heap.readerIndex());
+            src.release();
+            heap.release();
+            assertEquals(0, ch.size());
+        }
     }
 
     @Test

@@ -401,7 +401,7 @@ class BadInputTableTest {
 
             // ---- files and modes
             row("directory path", fx -> throwsNow(() -> AioFileChannel.open(fx.dir, loop, READ),
-                    FileSystemException.class, fx.dir + ": is a directory (expected: a regular file)")),
+                    FileSystemException.class, fx.dir + ": is a directory (expected: a regular file or a block device)")),
             row("missing file without CREATE", fx -> {
                 Path missing = fx.dir.resolve("missing.dat");
                 return throwsNow(() -> AioFileChannel.open(missing, loop, READ, WRITE), NativeIoException.class,

@@ -43,7 +43,14 @@ final class BlkioThrottle implements AutoCloseable {
     public void close() throws IOException {
         for (String tid : Files.readAllLines(group.resolve("tasks"))) {
             if (!tid.isBlank()) {
-                write(ROOT.resolve("tasks"), tid.trim());
+                try {
+                    write(ROOT.resolve("tasks"), tid.trim());
+                } catch (IOException e) {
+                    // ESRCH: the thread ended since the list was read (an io-wq worker, say); nothing to move
+                    if (Files.exists(Paths.get("/proc/self/task", tid.trim()))) {
+                        throw e;
+                    }
+                }
             }
         }
         Files.delete(group);

@@ -121,6 +121,20 @@ class FaultInjectionTest {
         Assumptions.assumeTrue(reason == null, reason);
     }
 
+    /**
+     * A vectored request's failure names the call that failed: preadv/pwritev when the kernel ran it, pread/pwrite
+     * when a blocking thread did (it transfers segment by segment, or through one bounce buffer).
+     */
+    private static NativeIoException assertVectoredFailure(String errnoName, boolean read, Future<?> f)
+            throws InterruptedException {
+        Throwable t = ReliabilitySupport.failure(f);
+        NativeIoException e = assertInstanceOf(NativeIoException.class, t, () -> "got " + t);
+        assertEquals(errnoName, e.errnoName(), e.getMessage());
+        List<String> calls = read ? List.of("preadv", "pread") : List.of("pwritev", "pwrite");
+        assertTrue(calls.contains(e.operation()), e.getMessage());
+        return e;
+    }
+
     private static ByteBuf filled(AioFileChannel ch, byte[] data) {
         return AioBuffers.directBuffer(ch, data.length).writeBytes(data);
     }
@@ -163,11 +177,9 @@ class FaultInjectionTest {
                 assertEquals(BLOCK, scatter.getNow(), "only the bytes before the failing range");
                 assertArrayEquals(new byte[BLOCK], ByteBufUtil.getBytes(dsts[0]));
                 assertEquals(0, dsts[1].writerIndex());
-                assertNativeFailure("EIO", "preadv", ch.read(new ByteBuf[]{dsts[1]}, 64 * K));
+                assertVectoredFailure("EIO", true, ch.read(new ByteBuf[]{dsts[1]}, 64 * K));
             } else {
-                NativeIoException v = assertInstanceOf(NativeIoException.class, scatter.cause());
-                assertEquals("EIO", v.errnoName());
-                assertEquals("preadv", v.operation());
+                assertVectoredFailure("EIO", true, scatter);
                 assertEquals(0, dsts[0].writerIndex());
             }
             for (ByteBuf d : dsts) {
@@ -179,7 +191,7 @@ class FaultInjectionTest {
             assertEquals(0, bad.readerIndex(), "a failed write leaves readerIndex alone");
             assertEquals(1, bad.refCnt());
             ByteBuf[] srcs = {bad, Unpooled.wrappedBuffer(random(BLOCK, 3))};
-            assertNativeFailure("EIO", "pwritev", ch.write(srcs, 124 * K));
+            assertVectoredFailure("EIO", false, ch.write(srcs, 124 * K));
             assertEquals(0, srcs[0].readerIndex());
             assertEquals(0, srcs[1].readerIndex());
             srcs[1].release();
@@ -246,13 +258,16 @@ class FaultInjectionTest {
 
             ByteBuf dst = AioBuffers.directBuffer(direct, BLOCK);
             assertNativeFailure("EIO", "pread", direct.read(dst, 0));
-            assertNativeFailure("EIO", "pread", buffered.read(dst, BLOCK)); // cached data too: the fs is gone
+            // cached data too: the fs is gone; with Linux AIO the read the loop tries first, preadv2(RWF_NOWAIT), is
+            // what failed; io_uring reads in the ring
+            assertNativeFailure("EIO", ReliabilitySupport.ownLoopsRunLinuxAio() ? "preadv2" : "pread",
+                    buffered.read(dst, BLOCK));
             assertEquals(0, dst.writerIndex());
             ByteBuf w = filled(direct, random(BLOCK, 5));
             assertNativeFailure("EIO", "pwrite", direct.write(w, 0));
             assertNativeFailure("EIO", "pwrite", buffered.write(w, 3));
             assertEquals(0, w.readerIndex());
-            assertNativeFailure("EIO", "pwritev", direct.write(new ByteBuf[]{w}, 0));
+            assertVectoredFailure("EIO", false, direct.write(new ByteBuf[]{w}, 0));
             assertNativeFailure("EIO", "fsync", direct.fsync());
             assertNativeFailure("EIO", "fdatasync", buffered.fdatasync());
             NativeIoException open = assertThrows(NativeIoException.class,
@@ -354,6 +369,44 @@ class FaultInjectionTest {
         }
     }
 
+    /**
+     * An allocate larger than the free space fails with ENOSPC, and the file keeps its size: ext4 grows the size as
+     * it allocates, so a plain fallocate left the file longer, by what it had allocated when space ran out. What it
+     * reserved stays reserved past the end of the file, as the message says, until the file is truncated.
+     */
+    @Test
+    void shouldLeaveTheSizeAsItWasWhenAnAllocateFindsExt4Full() throws Exception {
+        assumeLoopExt4();
+        try (LoopExt4 fs = new LoopExt4(16 * M); ReliabilitySupport.Channels chs = channels()) {
+            AioFileChannel ch = chs.open(fs.mountPoint().resolve("grow.dat"), READ, WRITE, CREATE);
+            byte[] data = random((int) (64 * K), 31);
+            ByteBuf src = filled(ch, data);
+            assertEquals(data.length, await(ch.write(src, 0)));
+            src.release();
+            long freeBefore = Files.getFileStore(fs.mountPoint()).getUsableSpace();
+            NativeIoException e = assertNativeFailure("ENOSPC", "fallocate", ch.allocate(data.length, 64 * M));
+            assertTrue(e.getMessage().endsWith("position " + data.length + ", length " + 64 * M + "; the size is "
+                    + "unchanged, blocks reserved before the space ran out stay reserved past the end of the file: "
+                    + "truncate(size()) frees them"), e.getMessage());
+            assertEquals(data.length, ch.size(), "a failed allocate leaves the size as it was");
+            ByteBuf back = AioBuffers.directBuffer(ch, data.length);
+            assertEquals(data.length, await(ch.read(back, 0)));
+            assertArrayEquals(data, ByteBufUtil.getBytes(back));
+            back.release();
+            long freeAfter = Files.getFileStore(fs.mountPoint()).getUsableSpace();
+            await(ch.truncate(ch.size()));
+            long freeTruncated = Files.getFileStore(fs.mountPoint()).getUsableSpace();
+            assertTrue(freeTruncated >= freeBefore - 64 * K, "truncate(size()) gave back the reserved blocks: free "
+                    + freeBefore + " before the allocate, " + freeAfter + " after, " + freeTruncated + " after truncate");
+            // One that fits reserves and extends, as ever
+            await(ch.allocate(data.length, M));
+            assertEquals(data.length + M, ch.size());
+            System.out.printf("allocate of 64 MiB on a 16 MiB ext4: size unchanged (%d); free space %d, %d after the "
+                    + "failed allocate, %d after truncate(size())%n", data.length, freeBefore, freeAfter,
+                    freeTruncated);
+        }
+    }
+
     @Test
     void shouldContinueAShortWriteOnAFullTmpfsAndThenFailWithEnospcLeavingReaderIndexUnchanged() throws Exception {
         String reason = SmallTmpfs.unavailableReason();
@@ -374,7 +427,7 @@ class FaultInjectionTest {
                 if (variant == 2) {
                     ByteBuf[] srcs = {Unpooled.directBuffer(big / 2).writeBytes(data, 0, big / 2),
                         Unpooled.wrappedBuffer(data, big / 2, big / 2)};
-                    e = assertNativeFailure("ENOSPC", "pwritev", ch.write(srcs, first.length));
+                    e = assertVectoredFailure("ENOSPC", false, ch.write(srcs, first.length));
                     for (ByteBuf s : srcs) {
                         assertEquals(0, s.readerIndex(), "a failed write leaves readerIndex alone");
                         assertEquals(1, s.refCnt());
@@ -609,6 +662,50 @@ class FaultInjectionTest {
         resources.assertMemoryUnchanged();
         assertEquals(resources.descriptors, ReliabilitySupport.openDescriptors(), "descriptors leaked");
     }
+
+    /**
+     * No sysctl is touched: while this test holds a context of {@value #HELD_EVENTS} events, {@code fs.aio-nr} is at
+     * least that, so a depth above {@code fs.aio-max-nr - HELD_EVENTS} cannot be granted now. The loop starts on
+     * blocking threads, says which limit and how to raise it, serves, and once shut down leaves nothing behind.
+     */
+    @Test
+    void shouldStartDegradedAndLeaveNothingBehindWhenTheQueueDepthExceedsTheFreeAioBudget() throws Exception {
+        ReliabilitySupport.assumeLinuxAio();
+        Assumptions.assumeTrue(ReliabilitySupport.ownLoopsRunLinuxAio(), "the AIO budget limits Linux AIO's loops");
+        ReliabilitySupport.Resources resources = new ReliabilitySupport.Resources();
+        java.util.Set<String> blockingThreads = ReliabilitySupport.threads("aio-blocking");
+        Path path = ReliabilitySupport.file("free-budget.dat");
+        Files.write(path, random(BLOCK, 79));
+        int depth;
+        String why;
+        try (io.nettyaio.linux.AioContext held = io.nettyaio.linux.AioContext.open(HELD_EVENTS)) {
+            long max = readProc(AIO_MAX_NR);
+            Assumptions.assumeTrue(max - held.capacity() + 1 <= 65536, "fs.aio-max-nr = " + max + ": no queue depth up "
+                    + "to 65536 exceeds what may be free without taking budget first");
+            depth = (int) (max - held.capacity() + 1);
+            AioEventLoopGroup group = new AioEventLoopGroup(1, depth);
+            try {
+                AioEventLoop loop = group.next();
+                assertEquals("blocking", loop.engine(), "no context of " + depth + " events can be had now");
+                why = loop.metrics().lastDegradation();
+                assertTrue(why.contains("fs.aio-max-nr"), why);
+                try (AioFileChannel ch = AioFileChannel.open(path, loop, READ)) {
+                    ByteBuf dst = Unpooled.directBuffer(BLOCK);
+                    assertEquals(BLOCK, await(ch.read(dst, 0)));
+                    dst.release();
+                }
+            } finally {
+                assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+            }
+        }
+        ReliabilitySupport.assertNoNewBlockingThreads(blockingThreads);
+        resources.assertNativeUnchanged();
+        resources.assertMemoryUnchanged();
+        assertEquals(resources.descriptors, ReliabilitySupport.openDescriptors(), "descriptors leaked");
+        System.out.println("queue depth " + depth + " above the free AIO budget: " + why);
+    }
+
+    private static final int HELD_EVENTS = 64;
 
     @Test
     void shouldServeOnBlockingThreadsOfAnEpollLoopWhileAioMaxNrIsExhaustedAndSwitchWhenItReturns() throws Exception {

@@ -89,7 +89,7 @@ class IoOptionsPlumbingTest {
                 return false;
             }
         };
-        BlockingIoExecutor blocking = new BlockingIoExecutor("plumbing", 1, true);
+        BlockingIoExecutor blocking = new BlockingIoExecutor("plumbing", 1);
         try {
             IoUringEngine engine = new IoUringEngine(ImmediateEventExecutor.INSTANCE, 4, ring, true, blocking);
             Promise<Integer> promise = ImmediateEventExecutor.INSTANCE.newPromise();
@@ -155,7 +155,7 @@ class IoOptionsPlumbingTest {
         OpenOptions options = OpenOptions.parse(StandardOpenOption.WRITE);
         file.io().close();
         file = new FileState(path, recording, null, ImmediateEventExecutor.INSTANCE, options, 1, 1);
-        BlockingIoExecutor blocking = new BlockingIoExecutor("plumbing", 1, true);
+        BlockingIoExecutor blocking = new BlockingIoExecutor("plumbing", 1);
         try {
             BlockingEngine engine = new BlockingEngine(ImmediateEventExecutor.INSTANCE, blocking,
                     new AioMetrics(BlockingEngine.NAME), false);

@@ -86,7 +86,7 @@ class IoUringLoopChannelTest extends AioFileChannelContractTest {
     }
 
     @Test
-    void shouldTruncateAndAllocateThroughTheRing() throws Exception {
+    void shouldTruncateThroughTheRingAndAllocate() throws Exception {
         try (AioFileChannel ch = open(file, READ, WRITE, CREATE)) {
             await(ch.allocate(0, 1 << 20));
             assertEquals(1 << 20, ch.size());

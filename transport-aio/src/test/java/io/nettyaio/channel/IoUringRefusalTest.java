@@ -97,18 +97,28 @@ class IoUringRefusalTest {
         cmd.add(file.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        List<String> lines = new ArrayList<>();
-        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lines.add(line);
-                if (line.startsWith("cause=")) {
-                    probed.run();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                    if (line.startsWith("cause=")) {
+                        probed.run();
+                    }
                 }
+            } catch (IOException e) {
+                lines.add("reading the child's output failed: " + e);
             }
+        }, "io-uring-refusal-child-output");
+        reader.start();
+        boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly(); // a hung child must not hold the sysctl: the caller restores it now
         }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM exits");
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        assertTrue(exited, () -> "the child JVM exits within 60 s:\n" + String.join("\n", lines));
         assertEquals(0, p.exitValue(), () -> String.join("\n", lines));
         return lines;
     }

@@ -91,6 +91,24 @@ final class ReliabilitySupport {
         }
     }
 
+    /** @return the names of the live threads whose name starts with {@code prefix} */
+    static java.util.Set<String> threads(String prefix) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix) && t.isAlive()) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+
+    /** Asserts no {@code aio-blocking} thread runs beyond those of {@code before} (a group's pool that failed). */
+    static void assertNoNewBlockingThreads(java.util.Set<String> before) {
+        java.util.Set<String> now = threads("aio-blocking");
+        now.removeAll(before);
+        assertTrue(now.isEmpty(), () -> "blocking threads left behind: " + now);
+    }
+
     /** The library's native resource counters plus the process's descriptor count, at one moment. */
     static final class Resources {
         final long files = NativeResources.openFiles();

@@ -119,7 +119,7 @@ class RouterAndClassifierTest {
     }
 
     @Test
-    void shouldLetIoUringDoAllocateAndTruncateWhereTheKernelCan() {
+    void shouldLetIoUringTruncateWhereTheKernelCanAndAllocateOnAThread() {
         FileState f = file(StandardOpenOption.WRITE);
         IoRequest truncate = request(f, IoRequest.TRUNCATE, 0);
         assertEquals(RequestRouter.KERNEL_SLOT, RequestRouter.route(truncate, false, 8, false, false,
@@ -127,8 +127,8 @@ class RouterAndClassifierTest {
         assertEquals(RequestRouter.BLOCKING, RequestRouter.route(truncate, false, 8, false, false,
                 RequestRouter.ioUringCan(truncate, false)), "before Linux 6.9: no IORING_OP_FTRUNCATE");
         IoRequest allocate = request(f, IoRequest.ALLOCATE, 0);
-        assertEquals(RequestRouter.KERNEL_SLOT, RequestRouter.route(allocate, false, 8, false, false,
-                RequestRouter.ioUringCan(allocate, false)));
+        assertEquals(RequestRouter.BLOCKING, RequestRouter.route(allocate, false, 8, false, false,
+                RequestRouter.ioUringCan(allocate, true)), "reserve, then extend: two calls on a thread");
     }
 
     @Test
