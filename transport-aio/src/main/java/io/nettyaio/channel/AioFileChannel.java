@@ -21,13 +21,13 @@ import java.nio.file.StandardOpenOption;
  * Every method may be called from any thread. Each file is bound to one completion loop ({@link #completionLoop()});
  * a request made on another thread hops to that loop. Listeners run on the promise's executor: the one passed in,
  * or {@link #executor()} for the overloads without a promise (at once on the completing thread if that executor has
- * terminated, so that every listener runs exactly once).
+ * terminated, so that every listener runs exactly once). The overloads taking an {@link AioCompletionHandler} report
+ * to it on the completion loop instead, and allocate nothing per request.
  *
  * <h2>Buffers</h2>
- * Ownership stays with the caller. The channel retains each buffer while the kernel may touch its memory and
- * releases it when the request is finished, so a caller may release its own reference right after the call. Indices
- * move only on success: a read advances {@code writerIndex} by the bytes read, a write advances {@code readerIndex}
- * by the bytes written. A failed request leaves buffers and indices exactly as they were (memory beyond the
+ * Ownership stays with the caller: the channel retains each buffer while the kernel may touch its memory, so a
+ * caller may release its own reference right after the call. Indices move only on success (a read advances
+ * {@code writerIndex}, a write {@code readerIndex}); a failed request leaves them as they were (memory beyond the
  * writer index may have been written). Do not modify a buffer, or its indices, while a request on it is in flight.
  * <ul>
  * <li>A direct buffer with a memory address goes to the kernel as is (zero copy).</li>
@@ -37,24 +37,18 @@ import java.nio.file.StandardOpenOption;
  * </ul>
  *
  * <h2>{@link AioOpenOption#DIRECT}</h2>
- * Memory addresses, positions and lengths (of every segment) must be multiples of {@link #alignment()}, which is
- * discovered per file ({@code statx STATX_DIOALIGN}; 4096 where the filesystem reports nothing, or the system
- * property {@value #DIRECT_ALIGNMENT_PROP_NAME}). Misaligned requests fail before submission, naming the value and
- * the requirement. {@link AioBuffers} allocates aligned buffers. Bounced heap buffers need no aligned address.
+ * Addresses, positions and lengths (of every segment) must be multiples of {@link #alignment()}, discovered per file
+ * ({@code statx STATX_DIOALIGN}; else {@value #DIRECT_ALIGNMENT_PROP_NAME}, 4096). Misaligned requests fail before
+ * submission, naming value and requirement. {@link AioBuffers} allocates aligned buffers; bounced heap buffers need
+ * no aligned address.
  *
  * <h2>Errors</h2>
  * Future-returning methods never throw: bad input fails the future with {@link IllegalArgumentException} or
  * {@link NullPointerException} whose message names the argument, its value and the requirement; a closed channel
  * fails it with {@link ClosedChannelException}; a kernel error with {@link NativeIoException} carrying the errno,
- * the operation, the file and the position. The operation is the call that failed: the request as submitted to the
- * kernel ({@code pread}, {@code preadv}, {@code pwritev}, {@code fsync}, ...), {@code preadv2} for the page-cache
- * read a buffered read tries first, {@code pread}/{@code pwrite} for work done on a blocking thread (which moves a
- * vectored request segment by segment). On the fallback engine (no Linux AIO, see {@link Aio}) I/O errors are
- * {@link IOException}s naming operation, file and position, with the JDK's exception as their cause.
- *
- * <h2>Without a promise</h2>
- * The overloads taking an {@link AioCompletionHandler} report to it on the completion loop instead, and allocate
- * nothing per request: for storage engines and journals that issue requests by the million.
+ * the call that failed ({@code pread}, {@code pwritev}, {@code fsync}, {@code preadv2} for the page-cache read a
+ * buffered read tries first, ...), the file and the position. On the blocking engine I/O errors are
+ * {@link IOException}s naming the same, with the JDK's exception as their cause.
  *
  * <h2>Ordering, durability, priority</h2>
  * Requests in flight at the same time are not ordered with respect to each other. {@link #fsync()} and
@@ -63,20 +57,18 @@ import java.nio.file.StandardOpenOption;
  * passed to {@code open} is every request's default; {@link AioRequestOptions} overrides it per request.
  *
  * <h2>Cancellation</h2>
- * {@code future.cancel(..)} succeeds only while the request has not been submitted to the kernel (Linux cannot
- * cancel file I/O); afterwards the future is uncancellable and the buffer stays retained until the kernel is done.
+ * {@code future.cancel(..)} succeeds only before the request is submitted (Linux cannot cancel file I/O); then the
+ * future is uncancellable, and the buffer stays retained until the kernel is done.
  */
 public final class AioFileChannel implements AutoCloseable {
     /** System property: the alignment assumed for DIRECT files whose filesystem reports none (default 4096). */
     public static final String DIRECT_ALIGNMENT_PROP_NAME = FileState.DIRECT_ALIGNMENT_PROP_NAME;
 
     private final FileState file;
-    private final LoopDriver driver;
     private final EventExecutor executor;
 
     private AioFileChannel(FileState file, EventExecutor executor) {
         this.file = file;
-        this.driver = file.driver();
         this.executor = executor;
     }
 
@@ -100,23 +92,12 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Opens a file with completions driven by {@code executor}. What each kind of executor gets (see
-     * {@link AioEngines}; {@link #engine()} names the engine, {@link #completionLoop()} the loop):
-     * <ul>
-     * <li>an {@link AioEventLoop}: its own engine (Linux AIO, or io_uring when forced); completions and listeners
-     *     run on that loop's thread;</li>
-     * <li>a Netty 4.2 epoll {@code IoEventLoop}: Linux AIO on an eventfd registered on that loop; completions and
-     *     listeners run on the same thread, with no other thread involved;</li>
-     * <li>a Netty 4.2 io_uring {@code IoEventLoop}: io_uring, SQEs on that loop's own ring; completions and listeners
-     *     run on the same thread;</li>
-     * <li>any other executor (a NIO loop, {@code ImmediateEventExecutor}, a pool), or a Netty loop whose engine is
-     *     unavailable or not the one forced: a loop of the default group submits and reaps, and promises are created
-     *     on (so listeners run on) {@code executor}.</li>
-     * </ul>
-     *
-     * <p>The channel closes when {@code executor} shuts down, whichever engine runs it: requests not yet started
-     * fail with {@link ClosedChannelException}, started ones finish, then the file is closed. Listeners still run,
-     * exactly once: on the completing thread once {@code executor} no longer takes tasks.
+     * Opens a file with completions driven by {@code executor} ({@link AioEngines} has the whole table): an
+     * {@link AioEventLoop} runs its own engine; a Netty 4.2 epoll {@code IoEventLoop} gets Linux AIO on an eventfd
+     * registered on it, an io_uring one the io_uring engine on its own ring; in all three, completions and listeners
+     * run on that loop's thread. With any other executor (or a Netty loop whose engine is unavailable or not the one
+     * forced) a default-group loop submits and reaps, and listeners run on {@code executor}. The channel closes when
+     * {@code executor} shuts down: unstarted requests fail with {@link ClosedChannelException}, started ones finish.
      *
      * @param path the file
      * @param executor the loop or executor listeners run on
@@ -140,12 +121,12 @@ public final class AioFileChannel implements AutoCloseable {
 
     /** @return the loop that submits and reaps this file's requests (an AioEventLoop, or a Netty loop) */
     public EventExecutor completionLoop() {
-        return driver.loop();
+        return file.driver().loop();
     }
 
     /** @return the counters of the engine that runs this file's requests (shared by the files of its loop) */
     public AioMetrics metrics() {
-        return driver.engine().metrics();
+        return file.driver().engine().metrics();
     }
 
     /**
@@ -153,7 +134,7 @@ public final class AioFileChannel implements AutoCloseable {
      *         (where neither is available, or until a loop that started short of a resource gets it)
      */
     public String engine() {
-        return driver.engine().name();
+        return file.driver().engine().name();
     }
 
     /** @return the path the channel was opened with */
@@ -187,11 +168,9 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * The current size of the file, read synchronously on the calling thread ({@code statx}).
-     *
-     * @return the size in bytes
-     * @throws ClosedChannelException when the channel is closed
-     * @throws NativeIoException when statx fails
+     * @return the current size of the file, read synchronously on the calling thread ({@code statx})
+     * @throws IOException {@link ClosedChannelException} when the channel is closed, {@link NativeIoException} when
+     *                     statx fails
      */
     public long size() throws IOException {
         if (!file.isOpen()) {
@@ -226,8 +205,7 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Reads until {@code dst} has no writable bytes or end of file is reached, continuing short reads. Completes
-     * with the total read, or -1 when {@code position} is at or past end of file.
+     * Reads until {@code dst} is full or at end of file, continuing short reads: the total, or -1 at end of file.
      *
      * @param dst the buffer to fill
      * @param position the file position, &gt;= 0
@@ -251,7 +229,7 @@ public final class AioFileChannel implements AutoCloseable {
 
     /**
      * Writes all of {@code src}'s readable bytes at {@code position}, continuing short writes; on success
-     * {@code readerIndex += n} and the future completes with n. An empty buffer completes with 0 at once.
+     * {@code readerIndex += n}, and the future completes with n (0 at once for an empty buffer).
      *
      * @param src the bytes to write (retained by the channel until the write finishes)
      * @param position the file position, &gt;= 0
@@ -274,10 +252,9 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Allocation-free form of {@link #read(ByteBuf, long)}: instead of a future, {@code handler} is called once on
-     * the completion loop with the bytes read (-1 at end of file) or the failure, and {@code attachment}. For bad
-     * input or a closed channel it is called at once on the calling thread. Such a request cannot be cancelled.
-     * Everything else (buffer ownership, indices, DIRECT alignment, errors) is as for the future form.
+     * Allocation-free form of {@link #read(ByteBuf, long)}: {@code handler} is called once on the completion loop
+     * with the bytes read (-1 at end of file) or the failure, and {@code attachment}; for bad input or a closed
+     * channel at once, on the calling thread. It cannot be cancelled; all else is as for the future form.
      *
      * @param dst the buffer to fill (retained by the channel until the read finishes)
      * @param position the file position, &gt;= 0
@@ -375,8 +352,7 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Scatter read (preadv): one kernel request filling {@code dsts} in order, each up to its writable bytes.
-     * Completes with the total read (writer indices advance in order), or -1 at end of file.
+     * Scatter read (preadv): one request filling {@code dsts} in order; the total read, or -1 at end of file.
      *
      * @param dsts the buffers, none null, at most {@value io.nettyaio.linux.AioAbi#MAX_IOV} non-empty
      * @param position the file position, &gt;= 0
@@ -387,8 +363,7 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Gather write (pwritev): one kernel request writing every readable byte of {@code srcs} in order, continuing
-     * short writes. Completes with the total written; all reader indices advance.
+     * Gather write (pwritev): one request writing all of {@code srcs} in order, short writes continued; the total.
      *
      * @param srcs the buffers, none null, at most {@value io.nettyaio.linux.AioAbi#MAX_IOV} non-empty
      * @param position the file position, &gt;= 0
@@ -399,8 +374,8 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Makes data and metadata durable ({@code IOCB_CMD_FSYNC}, run asynchronously by the kernel). Covers every
-     * write whose future completed before this call; not writes still in flight.
+     * Makes data and metadata durable, asynchronously. Covers every write whose future completed before this call,
+     * not writes still in flight.
      *
      * @return the future; it fails with {@link NativeIoException} (e.g. EIO) when the data may be lost
      */
@@ -409,8 +384,7 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Makes data durable, and only the metadata needed to read it ({@code IOCB_CMD_FDSYNC}). Same coverage rule
-     * as {@link #fsync()}.
+     * Makes data durable, and only the metadata needed to read it back. Same coverage rule as {@link #fsync()}.
      *
      * @return the future
      */
@@ -420,7 +394,6 @@ public final class AioFileChannel implements AutoCloseable {
 
     /**
      * Sets the file size ({@code ftruncate}), cutting or extending with a hole; not ordered with writes in flight.
-     * Linux AIO runs it on a blocking thread; io_uring in the ring (Linux 6.9+).
      *
      * @param size the new size, &gt;= 0
      * @return the future
@@ -431,13 +404,10 @@ public final class AioFileChannel implements AutoCloseable {
 
     /**
      * Reserves blocks for {@code [position, position + length)} ({@code fallocate}), extending the file if the
-     * range ends past it, so that later O_DIRECT writes into it need not block. A failure (ENOSPC) leaves the size
-     * as it was. The blocking engine can only extend the size.
-     *
-     * <p>A failed allocate (ENOSPC) leaves the size as it was: the blocks are reserved first without changing the
-     * size ({@code FALLOC_FL_KEEP_SIZE}), and the size is extended only once they all are. Blocks reserved before the
-     * space ran out stay reserved past the end of the file (on ext4): {@code truncate(size())} frees them. The
-     * channel does not truncate by itself, as that would also cut writes past the end of the file made meanwhile.
+     * range ends past it, so that later O_DIRECT writes into it need not block. The blocking engine can only extend
+     * the size. A failure (ENOSPC) leaves the size as it was (blocks are reserved with {@code FALLOC_FL_KEEP_SIZE},
+     * then the size extended); blocks reserved before the space ran out stay reserved past the end of the file,
+     * where {@code truncate(size())} frees them (the channel does not: it would cut concurrent appends).
      *
      * @param position first byte, &gt;= 0
      * @param length bytes, &gt; 0
@@ -448,8 +418,8 @@ public final class AioFileChannel implements AutoCloseable {
     }
 
     /**
-     * Stops accepting requests, fails requests not yet submitted with {@link ClosedChannelException}, waits for
-     * submitted ones to complete, then closes the file. Idempotent: every call returns the same future.
+     * Stops accepting requests, fails unsubmitted ones ({@link ClosedChannelException}), lets submitted ones finish,
+     * then closes the file. Idempotent: every call returns the same future.
      *
      * @return a future completed once the file is closed
      */
@@ -457,8 +427,7 @@ public final class AioFileChannel implements AutoCloseable {
         return file.closeAsync();
     }
 
-    /** @return completed once the file is closed, by {@link #closeAsync()} or by its loop or executor going away */
-    Future<Void> closeFuture() {
+    Future<Void> closeFuture() { // tests: completed once closed, by closeAsync or by the loop or executor going away
         return file.closeFuture();
     }
 
@@ -469,7 +438,7 @@ public final class AioFileChannel implements AutoCloseable {
     @Override
     public void close() {
         Future<Void> closed = closeAsync();
-        if (!driver.loop().inEventLoop() && !executor.inEventLoop()) {
+        if (!file.driver().loop().inEventLoop() && !executor.inEventLoop()) {
             closed.awaitUninterruptibly();
         }
     }
