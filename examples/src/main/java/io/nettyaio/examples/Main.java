@@ -40,6 +40,12 @@ public final class Main {
             case "pipeline":
                 status = PipelineCommand.run(rest);
                 break;
+            case "durable-append":
+                status = io.nettyaio.examples.options.DurableAppendCommand.run(rest);
+                break;
+            case "priority-read":
+                status = io.nettyaio.examples.options.PriorityReadCommand.run(rest);
+                break;
             case "-h":
             case "--help":
             case "help":
@@ -62,6 +68,8 @@ public final class Main {
                 + "  copy      copy a file with overlapped reads and writes\n"
                 + "  pipeline  promise-chaining demonstration\n"
                 + "  jmh       JMH microbenchmarks of AioFileChannel (JMH options, e.g. -prof gc)\n"
+                + "  durable-append  write + fdatasync against RWF_DSYNC writes: records/s and latency\n"
+                + "  priority-read   two read workloads at once, each at its own I/O priority\n"
                 + "Run '<command> --help' for its options.");
     }
 }
