@@ -3,6 +3,7 @@ package io.nettyaio.channel;
 import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,14 +17,16 @@ import java.nio.file.Path;
 final class JdkFileIo implements FileIo {
     private final Path path;
     private final FileChannel channel;
+    private final boolean direct;
 
-    private JdkFileIo(Path path, FileChannel channel) {
+    private JdkFileIo(Path path, FileChannel channel, boolean direct) {
         this.path = path;
         this.channel = channel;
+        this.direct = direct;
     }
 
     static JdkFileIo open(Path path, OpenOptions options) throws IOException {
-        return new JdkFileIo(path, FileChannel.open(path, options.jdkOptions()));
+        return new JdkFileIo(path, FileChannel.open(path, options.jdkOptions()), options.direct);
     }
 
     @Override
@@ -63,6 +66,13 @@ final class JdkFileIo implements FileIo {
         long current = channel.size();
         if (size < current) {
             channel.truncate(size);
+        } else if (size > current && direct) {
+            // An O_DIRECT channel refuses the one-byte write below (unaligned); FileChannel cannot extend otherwise.
+            // RandomAccessFile.setLength is ftruncate, on a descriptor of its own: by path, so a file renamed over
+            // since it was opened would be the one extended.
+            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+                file.setLength(size);
+            }
         } else if (size > current) {
             channel.write(ByteBuffer.allocate(1), size - 1); // extends; the rest reads as zeros
         }
