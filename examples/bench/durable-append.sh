@@ -7,7 +7,7 @@
 #
 # usage: examples/bench/durable-append.sh [--runtime S] [--warmup S] [--rounds N] [--engines LIST] [--jar PATH]
 set -euo pipefail
-runtime=3 warmup=1 rounds=2 engines=linux-aio,io_uring jar=examples/target/netty-aio-examples.jar
+runtime=3 warmup=1 rounds=3 engines=linux-aio,io_uring jar=examples/target/netty-aio-examples.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --runtime) runtime=$2; shift 2;; --warmup) warmup=$2; shift 2;; --rounds) rounds=$2; shift 2;;
@@ -16,6 +16,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -f "$jar" ] || { echo "$jar not found: run ./mvnw -q package -DskipTests first" >&2; exit 2; }
+# The examples jar leaves io_uring out (an optional dependency of transport-aio): for the io_uring engine its two
+# jars come from the local Maven repository, at the project's Netty version.
+netty=$(sed -n 's:.*<netty.version>\(.*\)</netty.version>.*:\1:p' pom.xml | head -1)
+m2=${MAVEN_REPO:-$HOME/.m2/repository}/io/netty
+arch=$(uname -m | sed 's/aarch64/aarch_64/')
+cp="$jar:$m2/netty-transport-classes-io_uring/$netty/netty-transport-classes-io_uring-$netty.jar"
+cp="$cp:$m2/netty-transport-native-io_uring/$netty/netty-transport-native-io_uring-$netty-linux-$arch.jar"
 base=$(pwd)/target/durable-append
 mkdir -p "$base/disk"
 out=$(mktemp -d)
@@ -48,8 +55,8 @@ for device in $devices; do
   for engine in ${engines//,/ }; do
     for layout in direct buffered; do
       flag=""; [ "$layout" = direct ] && flag="--direct"
-      java -Dio.nettyaio.engine="$engine" -jar "$jar" durable-append "$dir" $flag --runtime "$runtime" \
-           --warmup "$warmup" --rounds "$rounds" > "$out/$device.$engine.$layout.txt"
+      java -Dio.nettyaio.engine="$engine" -cp "$cp" io.nettyaio.examples.Main durable-append "$dir" $flag \
+           --runtime "$runtime" --warmup "$warmup" --rounds "$rounds" > "$out/$device.$engine.$layout.txt"
       sed "s/^/# $device $layout: /" "$out/$device.$engine.$layout.txt" | { grep '^# .* RUN' >&2 || true; }
     done
   done

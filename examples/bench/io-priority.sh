@@ -7,6 +7,7 @@
 # './mvnw -q package -DskipTests'.
 #
 # usage: examples/bench/io-priority.sh [--schedulers LIST] [--engines LIST] [--depth N] [--runtime S] [--jar PATH]
+# (JAVA_OPTS is passed to the JVM, e.g. JAVA_OPTS=-Dio.nettyaio.blockingThreads=32 with --engines blocking)
 set -euo pipefail
 schedulers=current,bfq,none engines=linux-aio,io_uring depth=16 runtime=4 jar=examples/target/netty-aio-examples.jar
 while [ $# -gt 0 ]; do
@@ -17,6 +18,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -f "$jar" ] || { echo "$jar not found: run ./mvnw -q package -DskipTests first" >&2; exit 2; }
+# The examples jar leaves io_uring out (an optional dependency of transport-aio): for the io_uring engine its two
+# jars come from the local Maven repository, at the project's Netty version.
+netty=$(sed -n 's:.*<netty.version>\(.*\)</netty.version>.*:\1:p' pom.xml | head -1)
+m2=${MAVEN_REPO:-$HOME/.m2/repository}/io/netty
+arch=$(uname -m | sed 's/aarch64/aarch_64/')
+cp="$jar:$m2/netty-transport-classes-io_uring/$netty/netty-transport-classes-io_uring-$netty.jar"
+cp="$cp:$m2/netty-transport-native-io_uring/$netty/netty-transport-native-io_uring-$netty-linux-$arch.jar"
 dir=target/io-priority
 mkdir -p "$dir"
 size=$((256 * 1024 * 1024))
@@ -41,8 +49,8 @@ for s in ${schedulers//,/ }; do
   fi
   active=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$sched_file")
   for engine in ${engines//,/ }; do
-    java -Dio.nettyaio.engine="$engine" -jar "$jar" priority-read "$dir/a.dat" "$dir/b.dat" --pairs be4:be4,idle:be4 \
-         --depth "$depth" --runtime "$runtime" --warmup 1 | sed "s/^/scheduler=$active /"
+    java ${JAVA_OPTS:-} -Dio.nettyaio.engine="$engine" -cp "$cp" io.nettyaio.examples.Main priority-read "$dir/a.dat" "$dir/b.dat" \
+         --pairs be4:be4,idle:be4 --depth "$depth" --runtime "$runtime" --warmup 1 | sed "s/^/scheduler=$active /"
   done
   restore
 done
