@@ -154,8 +154,8 @@ class PowerCutDurabilityTest {
     }
 
     /** Runs {@code cuts} cycles of writers and a power cut each, and returns what was counted. */
-    private static Tally cutPowerRepeatedly(Durability durability, int cuts, long seed) throws Exception {
-        ReliabilitySupport.assumeLinuxAio();
+    private Tally cutPowerRepeatedly(Durability durability, int cuts, long seed) throws Exception {
+        assumeEngineUnderTest();
         String reason = LoopExt4.unavailableReason();
         Assumptions.assumeTrue(reason == null, reason);
 
@@ -187,6 +187,14 @@ class PowerCutDurabilityTest {
         before.assertNativeUnchanged();
         LeakRecorder.assertNoLeaks();
         return tally;
+    }
+
+    /**
+     * Skips where this class's engine is not the one to test: here the kernel engines (the default and io_uring
+     * surefire executions), not the blocking engine, which {@link FallbackEnginePowerCutDurabilityTest} covers.
+     */
+    void assumeEngineUnderTest() {
+        ReliabilitySupport.assumeLinuxAio();
     }
 
     /** One cycle: two fresh files, writers running, a cut, channels closed, a remount, verification, cleanup. */
@@ -479,10 +487,17 @@ class PowerCutDurabilityTest {
                     Throwable t = f.cause();
                     String name = t instanceof NativeIoException
                             ? ((NativeIoException) t).operation() + " " + ((NativeIoException) t).errnoName()
-                            : t.getClass().getName();
+                            : jdkFailureName(t);
                     failures.merge(name, 1, Integer::sum);
                 }
             }
+        }
+
+        /** The blocking engine's errors are the JDK's, which name the errno only in their message. */
+        private static String jdkFailureName(Throwable t) {
+            String message = String.valueOf(t.getMessage());
+            return t.getClass().getName() + (message.contains("Input/output error") ? " EIO"
+                    : message.contains("Read-only file system") ? " EROFS" : ": " + message);
         }
 
         /** What happened when, for the report of a cycle that lost an acknowledged record. */
