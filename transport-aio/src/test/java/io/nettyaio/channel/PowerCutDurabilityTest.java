@@ -665,8 +665,9 @@ class PowerCutDurabilityTest {
         final Map<String, Integer> failures = new TreeMap<>();
 
         void print(long seed) {
-            System.out.printf("power cuts on the %s engine: seed %d, %d cuts in %.1f s (%d ms each); cuts with an fdatasync in flight "
-                            + "%d, with a write in flight %d, with a DSYNC write in flight %d; fdatasyncs %d; "
+            System.out.printf("power cuts on the %s engine: seed %d, %d cuts in %.1f s (%d ms each); cuts with an "
+                            + "fdatasync in flight %d, with a write in flight %d, with a DSYNC write in flight %d; "
+                            + "fdatasyncs %d; "
                             + "acknowledged records: O_DIRECT %d, buffered %d; completed but unsynced: %d, lost %d; "
                             + "failed: %d, intact after all %d; answered success only during or after the cut (not "
                             + "acknowledgements): %d, lost %d; failures: %s%n",
