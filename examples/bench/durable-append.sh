@@ -5,13 +5,14 @@
 # times, alternating; the medians are printed as a Markdown table. Run from the project root after
 # './mvnw -q package -DskipTests'; the loop device needs root (without it only the disk is measured).
 #
-# usage: examples/bench/durable-append.sh [--runtime S] [--warmup S] [--rounds N] [--engines LIST] [--jar PATH]
+# usage: examples/bench/durable-append.sh [--runtime S] [--warmup S] [--rounds N] [--engines LIST] [--devices LIST]
+#                                          [--jar PATH]
 set -euo pipefail
-runtime=3 warmup=1 rounds=3 engines=linux-aio,io_uring jar=examples/target/netty-aio-examples.jar
+runtime=3 warmup=1 rounds=3 engines=linux-aio,io_uring wanted=disk,loop jar=examples/target/netty-aio-examples.jar
 while [ $# -gt 0 ]; do
   case "$1" in
     --runtime) runtime=$2; shift 2;; --warmup) warmup=$2; shift 2;; --rounds) rounds=$2; shift 2;;
-    --engines) engines=$2; shift 2;; --jar) jar=$2; shift 2;;
+    --engines) engines=$2; shift 2;; --devices) wanted=$2; shift 2;; --jar) jar=$2; shift 2;;
     *) echo "unknown argument: $1" >&2; exit 2;;
   esac
 done
@@ -36,15 +37,18 @@ teardown() {
   rm -rf "$out" "$base/disk"
 }
 trap teardown EXIT
-devices="disk"
-if [ "$(id -u)" = 0 ] && command -v losetup >/dev/null && command -v mkfs.ext4 >/dev/null; then
-  rm -f "$image"; truncate -s 2G "$image"
-  mkfs.ext4 -q -F -m 0 "$image"   # -m 0: root may lack CAP_SYS_RESOURCE, reserved blocks would only confuse
-  loopdev=$(losetup -f --show "$image")
-  mkdir -p "$mnt"; mount -t ext4 "$loopdev" "$mnt"
-  devices="disk loop"
-else
-  echo "# no loop device (needs root, losetup, mkfs.ext4): the disk only" >&2
+devices=""
+[[ ",$wanted," == *,disk,* ]] && devices="disk"
+if [[ ",$wanted," == *,loop,* ]]; then
+  if [ "$(id -u)" = 0 ] && command -v losetup >/dev/null && command -v mkfs.ext4 >/dev/null; then
+    rm -f "$image"; truncate -s 2G "$image"
+    mkfs.ext4 -q -F -m 0 "$image"   # -m 0: root may lack CAP_SYS_RESOURCE, reserved blocks would only confuse
+    loopdev=$(losetup -f --show "$image")
+    mkdir -p "$mnt"; mount -t ext4 "$loopdev" "$mnt"
+    devices="$devices loop"
+  else
+    echo "# no loop device (needs root, losetup, mkfs.ext4): the disk only" >&2
+  fi
 fi
 disk_dev=$(findmnt -no SOURCE -T "$base/disk")
 echo "# $(date -u +%FT%TZ) kernel $(uname -r), $(nproc) CPUs; disk: $disk_dev on $(findmnt -no FSTYPE -T "$base/disk"), scheduler $(cat /sys/block/"$(basename "$disk_dev")"/queue/scheduler 2>/dev/null || echo '?'), write cache $(cat /sys/block/"$(basename "$disk_dev")"/queue/write_cache 2>/dev/null || echo '?'), fua $(cat /sys/block/"$(basename "$disk_dev")"/queue/fua 2>/dev/null || echo '?')"
@@ -55,34 +59,40 @@ for device in $devices; do
   for engine in ${engines//,/ }; do
     for layout in direct buffered; do
       flag=""; [ "$layout" = direct ] && flag="--direct"
+      # A failed configuration is reported and the others still run (the table leaves it out)
       java -Dio.nettyaio.engine="$engine" -cp "$cp" io.nettyaio.examples.Main durable-append "$dir" $flag \
-           --runtime "$runtime" --warmup "$warmup" --rounds "$rounds" > "$out/$device.$engine.$layout.txt"
+           --runtime "$runtime" --warmup "$warmup" --rounds "$rounds" > "$out/$device.$engine.$layout.txt" \
+        || echo "# $device $engine $layout: failed, see above" >&2
       sed "s/^/# $device $layout: /" "$out/$device.$engine.$layout.txt" | { grep '^# .* RUN' >&2 || true; }
     done
   done
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$out" <<'PY'
-import os, sys
+import os, statistics, sys
 out = sys.argv[1]
-rows = {}
+runs = {}
 for f in sorted(os.listdir(out)):
-    device, engine, layout, _ = f.split(".")
+    device, _, layout, _ = f.split(".")
     for line in open(os.path.join(out, f)):
-        if not line.startswith("MEDIAN "): continue
+        if not line.startswith("RUN "): continue
         kv = dict(p.split("=", 1) for p in line.split()[1:] if "=" in p)
-        rows[(device, kv["engine"], layout, int(kv["depth"]), kv["sync"])] = kv
-print("| device | engine | layout | depth | fdatasync rec/s | p50 µs | p99 µs | DSYNC rec/s | p50 µs | p99 µs | DSYNC/fdatasync rec/s | DSYNC on a blocking thread |")
-print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-keys = sorted({k[:4] for k in rows}, key=lambda k: (k[0] != "disk", k[1], k[2] != "direct", k[3]))
+        runs.setdefault((device, kv["engine"], layout, int(kv["depth"]), kv["sync"]), []).append(kv)
+def med(k, field):
+    return statistics.median(float(r[field]) for r in runs[k])
+print("| device | engine | layout | depth | fdatasync rec/s | p50 µs | p99 µs | DSYNC rec/s | p50 µs | p99 µs "
+      "| DSYNC/fdatasync rec/s | DSYNC on a blocking thread | runs |")
+print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+keys = sorted({k[:4] for k in runs}, key=lambda k: (k[0] != "disk", k[1], k[2] != "direct", k[3]))
 for k in keys:
-    f, d = rows.get(k + ("fdatasync",)), rows.get(k + ("dsync",))
-    if not f or not d: continue
-    ratio = float(d["records_per_s"]) / max(1.0, float(f["records_per_s"]))
+    f, d = k + ("fdatasync",), k + ("dsync",)
+    if f not in runs or d not in runs: continue
+    ratio = med(d, "records_per_s") / max(1.0, med(f, "records_per_s"))
     layout = "O_DIRECT, preallocated" if k[2] == "direct" else "buffered"
-    lane = "yes" if float(d["lane_ops"]) >= 0.5 else "no"
-    flags = " (space ran out)" if "space_ran_out" in f or "space_ran_out" in d else ""
-    print(f"| {k[0]} | {k[1]} | {layout} | {k[3]} | {float(f['records_per_s']):,.0f} | {float(f['p50_us']):,.0f} | "
-          f"{float(f['p99_us']):,.0f} | {float(d['records_per_s']):,.0f} | {float(d['p50_us']):,.0f} | "
-          f"{float(d['p99_us']):,.0f} | **{ratio:.2f}**{flags} | {lane} |")
+    lane = "yes" if med(d, "lane_ops") >= 0.5 else "no"
+    short = any("space_ran_out" in r for r in runs[f] + runs[d])
+    print(f"| {k[0]} | {k[1]} | {layout} | {k[3]} | {med(f, 'records_per_s'):,.0f} | {med(f, 'p50_us'):,.0f} | "
+          f"{med(f, 'p99_us'):,.0f} | {med(d, 'records_per_s'):,.0f} | {med(d, 'p50_us'):,.0f} | "
+          f"{med(d, 'p99_us'):,.0f} | **{ratio:.2f}**{' (space ran out)' if short else ''} | {lane} | "
+          f"{len(runs[d])} |")
 PY
