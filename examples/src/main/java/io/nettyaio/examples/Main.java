@@ -43,6 +43,12 @@ public final class Main {
             case "doctor":
                 status = DoctorCommand.run(rest);
                 break;
+            case "durable-append":
+                status = io.nettyaio.examples.options.DurableAppendCommand.run(rest);
+                break;
+            case "priority-read":
+                status = io.nettyaio.examples.options.PriorityReadCommand.run(rest);
+                break;
             case "-h":
             case "--help":
             case "help":
@@ -66,6 +72,8 @@ public final class Main {
                 + "  pipeline  promise-chaining demonstration\n"
                 + "  doctor    what this machine offers netty-aio, and what the library will do (exit 1: fallback only)\n"
                 + "  jmh       JMH microbenchmarks of AioFileChannel (JMH options, e.g. -prof gc)\n"
+                + "  durable-append  write + fdatasync against RWF_DSYNC writes: records/s and latency\n"
+                + "  priority-read   two read workloads at once, each at its own I/O priority\n"
                 + "Run '<command> --help' for its options.");
     }
 }

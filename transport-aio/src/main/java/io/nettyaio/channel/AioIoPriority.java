@@ -10,8 +10,9 @@ import java.util.Locale;
  * {@link AioFileChannel#open} as a channel's default for every read and write, or per request with
  * {@link AioRequestOptions#withPriority(AioIoPriority)}. Linux AIO and io_uring carry it in the request (the iocb's
  * {@code aio_reqprio}, the SQE's {@code ioprio}); a request on a blocking thread runs with the thread's priority set
- * to it. Whether a scheduler honours it depends on the device's I/O scheduler: {@code bfq} does, {@code mq-deadline}
- * honours the classes only, {@code none} ignores it.
+ * to it. Whether it has any effect depends on the device's I/O scheduler: {@code mq-deadline} honours the classes,
+ * {@code none} ignores priorities, and {@code bfq} did not tell an idle-class workload from a best-effort one when
+ * measured (Linux 6.18, priorities carried in the iocb or SQE; see BENCHMARKS.md, section 6).
  *
  * <p>{@link Class#REALTIME} needs {@code CAP_SYS_ADMIN} or {@code CAP_SYS_NICE}: without them a request that asks for
  * it fails with {@link IllegalArgumentException} before it is submitted. Immutable and thread-safe.

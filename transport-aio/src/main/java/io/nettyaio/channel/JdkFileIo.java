@@ -3,6 +3,7 @@ package io.nettyaio.channel;
 import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
@@ -17,15 +18,17 @@ import java.nio.file.Path;
 final class JdkFileIo implements FileIo {
     private final Path path;
     private final FileChannel channel;
+    private final boolean direct;
 
-    private JdkFileIo(Path path, FileChannel channel) {
+    private JdkFileIo(Path path, FileChannel channel, boolean direct) {
         this.path = path;
         this.channel = channel;
+        this.direct = direct;
     }
 
     static JdkFileIo open(Path path, OpenOptions options) throws IOException {
         try {
-            return new JdkFileIo(path, FileChannel.open(path, options.jdkOptions()));
+            return new JdkFileIo(path, FileChannel.open(path, options.jdkOptions()), options.direct);
         } catch (FileSystemException e) {
             // The JDK reports EINVAL as its strerror text and nothing else
             if (options.direct && "Invalid argument".equals(e.getReason())) {
@@ -75,6 +78,13 @@ final class JdkFileIo implements FileIo {
         long current = channel.size();
         if (size < current) {
             channel.truncate(size);
+        } else if (size > current && direct) {
+            // An O_DIRECT channel refuses the one-byte write below (unaligned); FileChannel cannot extend otherwise.
+            // RandomAccessFile.setLength is ftruncate, on a descriptor of its own: by path, so a file renamed over
+            // since it was opened would be the one extended.
+            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+                file.setLength(size);
+            }
         } else if (size > current) {
             channel.write(ByteBuffer.allocate(1), size - 1); // extends; the rest reads as zeros
         }

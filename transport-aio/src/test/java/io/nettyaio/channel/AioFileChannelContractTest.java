@@ -217,6 +217,27 @@ public abstract class AioFileChannelContractTest {
     }
 
     @Test
+    void shouldReserveSpaceInADirectFileAndWriteIntoIt() throws Exception {
+        // How a journal prepares O_DIRECT appends: reserve, then write into the reserved space without extending
+        int size = 1 << 20;
+        try (AioFileChannel ch = open(file, READ, WRITE, CREATE, AioOpenOption.DIRECT)) {
+            await(ch.allocate(0, size));
+            assertEquals(size, ch.size());
+            await(ch.truncate(size + 100));
+            assertEquals(size + 100, ch.size());
+            byte[] data = random(BLOCK, 12);
+            ByteBuf src = AioBuffers.directBuffer(ch, BLOCK).writeBytes(data);
+            assertEquals(BLOCK, await(ch.write(src, size - BLOCK, AioRequestOptions.DSYNC)));
+            src.release();
+            assertEquals(size + 100, ch.size(), "a write into reserved space does not extend the file");
+            ByteBuf dst = AioBuffers.directBuffer(ch, BLOCK);
+            assertEquals(BLOCK, await(ch.read(dst, size - BLOCK)));
+            assertArrayEquals(data, ByteBufUtil.getBytes(dst));
+            dst.release();
+        }
+    }
+
+    @Test
     void shouldEnforceDirectAlignmentBeforeSubmission() throws Exception {
         Files.write(file, random(64 * 1024, 8));
         try (AioFileChannel ch = open(file, READ, WRITE, AioOpenOption.DIRECT)) {

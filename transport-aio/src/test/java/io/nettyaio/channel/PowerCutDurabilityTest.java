@@ -71,8 +71,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * completed but that no successful fdatasync covered, and asserts the cut really lost some of them, and that some
  * cuts really landed during an fdatasync.
  *
+ * <p><b>Without fdatasync.</b> The same experiment measures what {@link AioRequestOptions#DSYNC} promises: every record
+ * is written with it and no fdatasync is ever called (the files themselves are created durable before, as a journal
+ * creates its segment once). A record is <em>acknowledged</em> when its own write future succeeded before the cut
+ * began; DSYNC writes that ext4 answered during or after the cut are counted apart, as above. For teeth, one record in
+ * {@value #CONTROL_EVERY} is a plain write, a control nobody made durable: some completed controls must be lost.
+ *
  * <p>Needs root (loop device, mount, the ioctl); skipped with the reason otherwise. Prints
- * {@code acknowledged records lost: 0 of N over M cuts}.
+ * {@code acknowledged records lost: 0 of N over M cuts}, and {@code DSYNC acknowledged records lost: 0 of N over M
+ * cuts}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PowerCutDurabilityTest {
@@ -80,6 +87,10 @@ class PowerCutDurabilityTest {
     static final String SEED_PROP_NAME = "io.nettyaio.powerCutSeed";
 
     private static final int CUTS = 100;
+    /** The DSYNC variant's cuts: fewer, its runtime stays a few seconds. */
+    private static final int DSYNC_CUTS = 30;
+    /** In the DSYNC variant, one record in this many is a plain write: a control that no one made durable. */
+    private static final int CONTROL_EVERY = 4;
     /** The filesystem: big enough for a cycle's two files, which are deleted after each verification. */
     private static final long FS_SIZE = 64L << 20;
     /** Per writer and cycle: a writer stops here even without a cut (it never gets close in practice). */
@@ -96,13 +107,58 @@ class PowerCutDurabilityTest {
     private static final int HEADER = 28;
     private static final int CRC_OFFSET = 24;
 
+    /** How the writers make their records durable. */
+    private enum Durability {
+        /** Plain writes, then {@code fdatasync()} of those that completed: a successful sync acknowledges them. */
+        FDATASYNC,
+        /** Writes with {@link AioRequestOptions#DSYNC} and no fdatasync: a successful write acknowledges itself. */
+        DSYNC
+    }
+
     @Test
     void shouldKeepEveryAcknowledgedRecordAcrossPowerCuts() throws Exception {
-        ReliabilitySupport.assumeLinuxAio();
+        long seed = Long.getLong(SEED_PROP_NAME, ThreadLocalRandom.current().nextLong());
+        Tally tally = cutPowerRepeatedly(Durability.FDATASYNC, CUTS, seed);
+
+        System.out.println("acknowledged records lost: " + tally.ackedLost + " of " + tally.acked + " over "
+                + tally.cuts + " cuts");
+        tally.print(seed);
+
+        assertEquals(CUTS, tally.cuts);
+        assertEquals(0, tally.ackedLost, () -> "acknowledged records lost (seed " + seed + "): " + tally.lostDetails);
+        assertTrue(tally.acked > 0, "nothing was acknowledged");
+        assertTrue(tally.unsyncedLost > 0, "no completed but unsynced record was ever lost: the cut did not cut "
+                + "(seed " + seed + ")");
+        assertTrue(tally.cutsDuringSync > 0, "no cut landed during an fdatasync (seed " + seed + ")");
+        tally.assertFailuresAreTheCuts();
+    }
+
+    @Test
+    void shouldKeepEveryDsyncWriteAcknowledgedBeforeThePowerCutWithoutAnyFdatasync() throws Exception {
+        long seed = Long.getLong(SEED_PROP_NAME, ThreadLocalRandom.current().nextLong());
+        Tally tally = cutPowerRepeatedly(Durability.DSYNC, DSYNC_CUTS, seed);
+
+        System.out.println("DSYNC acknowledged records lost: " + tally.ackedLost + " of " + tally.acked + " over "
+                + tally.cuts + " cuts");
+        tally.print(seed);
+
+        assertEquals(DSYNC_CUTS, tally.cuts);
+        assertEquals(0, tally.ackedLost, () -> "DSYNC acknowledged records lost (seed " + seed + "): "
+                + tally.lostDetails);
+        assertTrue(tally.ackedByFile[0] > 0 && tally.ackedByFile[1] > 0, "nothing was acknowledged in a file");
+        assertEquals(0, tally.syncs, "the DSYNC writers never call fdatasync");
+        assertTrue(tally.unsyncedLost > 0, "no completed plain control record was ever lost: the cut did not cut "
+                + "(seed " + seed + ")");
+        assertTrue(tally.cutsDuringDsyncWrite > 0, "no cut landed during a DSYNC write (seed " + seed + ")");
+        tally.assertFailuresAreTheCuts();
+    }
+
+    /** Runs {@code cuts} cycles of writers and a power cut each, and returns what was counted. */
+    private Tally cutPowerRepeatedly(Durability durability, int cuts, long seed) throws Exception {
+        assumeEngineUnderTest();
         String reason = LoopExt4.unavailableReason();
         Assumptions.assumeTrue(reason == null, reason);
 
-        long seed = Long.getLong(SEED_PROP_NAME, ThreadLocalRandom.current().nextLong());
         SplittableRandom random = new SplittableRandom(seed);
         Tally tally = new Tally();
         ReliabilitySupport.Resources before = new ReliabilitySupport.Resources();
@@ -114,9 +170,9 @@ class PowerCutDurabilityTest {
             return t;
         });
         try (LoopExt4 fs = new LoopExt4(FS_SIZE)) {
-            for (int cycle = 0; cycle < CUTS; cycle++) {
+            for (int cycle = 0; cycle < cuts; cycle++) {
                 try {
-                    runCycle(fs, group.next(), writers, cycle, random.split(), tally);
+                    runCycle(fs, group.next(), writers, durability, cycle, random.split(), tally);
                 } catch (Throwable t) {
                     throw new AssertionError("cycle " + cycle + " failed (seed " + seed + ", replay with -D"
                             + SEED_PROP_NAME + "=" + seed + ")", t);
@@ -127,37 +183,23 @@ class PowerCutDurabilityTest {
             assertTrue(writers.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS), "writer threads did not end");
             assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-
-        System.out.println("acknowledged records lost: " + tally.ackedLost + " of " + tally.acked + " over "
-                + tally.cuts + " cuts");
-        System.out.printf("power cuts: seed %d, %d cuts in %.1f s (%d ms each); cuts with an fdatasync in flight %d, "
-                        + "with a write in flight %d; acknowledged records: O_DIRECT %d, buffered %d; completed but "
-                        + "unsynced: %d, lost %d; failed: %d, intact after all %d; covered by an fdatasync that "
-                        + "reported success only during or after the cut (not acknowledgements): %d, lost %d; "
-                        + "failures: %s%n",
-                seed, tally.cuts, millis / 1000.0, millis / Math.max(1, tally.cuts), tally.cutsDuringSync,
-                tally.cutsDuringWrite, tally.ackedByFile[0], tally.ackedByFile[1], tally.unsynced,
-                tally.unsyncedLost, tally.failed, tally.failedIntact, tally.lateAcked, tally.lateAckedLost,
-                tally.failures);
-
-        assertEquals(CUTS, tally.cuts);
-        assertEquals(0, tally.ackedLost, () -> "acknowledged records lost (seed " + seed + "): " + tally.lostDetails);
-        assertTrue(tally.acked > 0, "nothing was acknowledged");
-        assertTrue(tally.unsyncedLost > 0, "no completed but unsynced record was ever lost: the cut did not cut "
-                + "(seed " + seed + ")");
-        assertTrue(tally.cutsDuringSync > 0, "no cut landed during an fdatasync (seed " + seed + ")");
-        for (String failure : tally.failures.keySet()) {
-            assertTrue(failure.endsWith(" EIO") || failure.endsWith(" EROFS"),
-                    () -> "requests in flight at a cut, or made after it, fail with EIO or EROFS: " + tally.failures);
-        }
+        tally.millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         before.assertNativeUnchanged();
         LeakRecorder.assertNoLeaks();
+        return tally;
+    }
+
+    /**
+     * Skips where this class's engine is not the one to test: here the kernel engines (the default and io_uring
+     * surefire executions), not the blocking engine, which {@link FallbackEnginePowerCutDurabilityTest} covers.
+     */
+    void assumeEngineUnderTest() {
+        ReliabilitySupport.assumeLinuxAio();
     }
 
     /** One cycle: two fresh files, writers running, a cut, channels closed, a remount, verification, cleanup. */
-    private static void runCycle(LoopExt4 fs, EventExecutor loop, ExecutorService executor, int cycle,
-                                 SplittableRandom random, Tally tally) throws Exception {
+    private static void runCycle(LoopExt4 fs, EventExecutor loop, ExecutorService executor, Durability durability,
+                                 int cycle, SplittableRandom random, Tally tally) throws Exception {
         Path directPath = fs.mountPoint().resolve("cycle-" + cycle + "-direct.dat");
         Path bufferedPath = fs.mountPoint().resolve("cycle-" + cycle + "-buffered.dat");
         int k = 1 + random.nextInt(3);
@@ -172,20 +214,21 @@ class PowerCutDurabilityTest {
             try {
                 direct = AioFileChannel.open(directPath, loop, WRITE, CREATE_NEW, AioOpenOption.DIRECT);
                 buffered = AioFileChannel.open(bufferedPath, loop, WRITE, CREATE_NEW);
+                tally.engine = direct.engine();
                 // The experiment is about data: make the files themselves durable before it starts.
                 ReliabilitySupport.await(direct.fsync());
                 ReliabilitySupport.await(buffered.fsync());
                 try (FileChannel dir = FileChannel.open(fs.mountPoint(), READ)) {
                     dir.force(true);
                 }
-                writers[0] = new Writer(direct, cycle, 0, k, random.split());
-                writers[1] = new Writer(buffered, cycle, 1, k, random.split());
+                writers[0] = new Writer(direct, durability, cycle, 0, k, random.split());
+                writers[1] = new Writer(buffered, durability, cycle, 1, k, random.split());
                 for (Writer w : writers) {
                     running.add(executor.submit(w));
                 }
                 for (Writer w : writers) {
-                    assertTrue(w.ackedSyncs.await(TIMEOUT_SECONDS, TimeUnit.SECONDS),
-                            () -> "no " + k + " successful fdatasyncs within " + TIMEOUT_SECONDS + " s: " + w);
+                    assertTrue(w.acknowledgements.await(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                            () -> "no " + k + " acknowledgements within " + TIMEOUT_SECONDS + " s: " + w);
                 }
                 LockSupport.parkNanos(delayNanos); // the experiment's variable, not synchronization
                 cutStart = System.nanoTime();
@@ -209,14 +252,18 @@ class PowerCutDurabilityTest {
         long lostBefore = tally.ackedLost;
         boolean syncInFlight = false;
         boolean writeInFlight = false;
+        boolean dsyncWriteInFlight = false;
         for (Writer w : writers) {
             syncInFlight |= w.syncs.stream().anyMatch(s -> s.inFlightAt(cutStart, cutEnd));
             writeInFlight |= w.records.stream().anyMatch(r -> r.inFlightAt(cutStart, cutEnd));
+            dsyncWriteInFlight |= w.records.stream().anyMatch(r -> r.dsync && r.inFlightAt(cutStart, cutEnd));
+            tally.syncs += w.syncs.size();
             w.countFailures(tally.failures);
             verify(w, cutStart, tally);
         }
         tally.cutsDuringSync += syncInFlight ? 1 : 0;
         tally.cutsDuringWrite += writeInFlight ? 1 : 0;
+        tally.cutsDuringDsyncWrite += dsyncWriteInFlight ? 1 : 0;
         if (tally.ackedLost > lostBefore && tally.timelinesPrinted++ < 3) {
             for (Writer w : writers) {
                 System.out.println("cycle " + cycle + ", times in us from the start of the cut, which took "
@@ -266,7 +313,7 @@ class PowerCutDurabilityTest {
                                 + file.length + ")");
                     }
                 }
-            } else if (r.coveredBy != null && r.coveredBy.future.isSuccess()) {
+            } else if (r.dsync && r.write.isSuccess() || r.coveredBy != null && r.coveredBy.future.isSuccess()) {
                 tally.lateAcked++;
                 tally.lateAckedLost += intact ? 0 : 1;
             } else if (r.write.isSuccess()) {
@@ -280,30 +327,71 @@ class PowerCutDurabilityTest {
     }
 
     /**
-     * Writes records back to back and syncs them, overlapping each fdatasync with the next batch of writes, until a
-     * request fails (the cut) or {@link #MAX_RECORDS}. Runs on its own thread and blocks on futures, with deadlines.
+     * Writes records back to back until a request fails (the cut) or {@link #MAX_RECORDS}: plain writes and
+     * fdatasyncs, each fdatasync overlapping the next batch of writes, or DSYNC writes, each batch overlapping the
+     * next. Runs on its own thread and blocks on futures, with deadlines.
      */
     private static final class Writer implements Callable<Void> {
         final AioFileChannel channel;
+        final Durability durability;
         final int cycle;
         final int fileId;
-        /** Counts successful fdatasyncs down to the cut's K. */
-        final CountDownLatch ackedSyncs;
+        /** Counts successful fdatasyncs, or batches of successful DSYNC writes, down to the cut's K. */
+        final CountDownLatch acknowledgements;
         final SplittableRandom random;
         final List<Record> records = new ArrayList<>();
         final List<Sync> syncs = new ArrayList<>();
         private long position;
 
-        Writer(AioFileChannel channel, int cycle, int fileId, int k, SplittableRandom random) {
+        Writer(AioFileChannel channel, Durability durability, int cycle, int fileId, int k, SplittableRandom random) {
             this.channel = channel;
+            this.durability = durability;
             this.cycle = cycle;
             this.fileId = fileId;
-            this.ackedSyncs = new CountDownLatch(k);
+            this.acknowledgements = new CountDownLatch(k);
             this.random = random;
         }
 
         @Override
         public Void call() throws Exception {
+            if (durability == Durability.DSYNC) {
+                writeDurably();
+            } else {
+                writeAndSync();
+            }
+            return null;
+        }
+
+        /** DSYNC writes in batches; a batch is waited for while the next one is in flight. No fdatasync. */
+        private void writeDurably() throws InterruptedException {
+            List<Record> previous = List.of();
+            boolean failed = false;
+            while (!failed && records.size() < MAX_RECORDS) {
+                int batch = 1 + random.nextInt(MAX_BATCH);
+                List<Record> issued = new ArrayList<>(batch);
+                for (int i = 0; i < batch; i++) {
+                    issued.add(issue());
+                }
+                failed = !settle(previous);
+                previous = issued;
+            }
+            settle(previous);
+        }
+
+        /** Waits for a batch of writes; returns whether all succeeded, and counts that as an acknowledgement. */
+        private boolean settle(List<Record> batch) throws InterruptedException {
+            boolean ok = true;
+            for (Record r : batch) {
+                awaitDone(r.write, "write");
+                ok &= r.write.isSuccess();
+            }
+            if (ok && !batch.isEmpty()) {
+                acknowledgements.countDown();
+            }
+            return ok;
+        }
+
+        private void writeAndSync() throws InterruptedException {
             List<Record> outstanding = new ArrayList<>(); // issued, not covered by an fdatasync call yet
             Sync sync = null;
             boolean failed = false;
@@ -350,20 +438,22 @@ class PowerCutDurabilityTest {
             for (Record r : outstanding) {
                 awaitDone(r.write, "write");
             }
-            return null;
         }
 
         private Record issue() {
             int length = fileId == 0 ? channel.offsetAlignment() * (1 + random.nextInt(MAX_DIRECT_UNITS))
                     : HEADER + 1 + random.nextInt(MAX_BUFFERED_RECORD - HEADER);
-            Record r = new Record(records.size(), position, length);
+            // The FDATASYNC writers draw nothing here, so that their seeds replay the schedules of earlier runs
+            boolean dsync = durability == Durability.DSYNC && random.nextInt(CONTROL_EVERY) != 0;
+            Record r = new Record(records.size(), position, length, dsync);
             records.add(r);
             position += length;
             ByteBuf buf = AioBuffers.directBuffer(channel, length);
             try {
                 buf.writeBytes(r.encode(cycle, fileId, random));
                 r.issuedNanos = System.nanoTime();
-                r.write = channel.write(buf, r.position);
+                r.write = dsync ? channel.write(buf, r.position, AioRequestOptions.DSYNC)
+                        : channel.write(buf, r.position);
                 r.write.addListener(f -> r.doneNanos = System.nanoTime());
             } finally {
                 buf.release(); // the channel holds its own reference while the write is in flight
@@ -377,7 +467,7 @@ class PowerCutDurabilityTest {
             if (!sync.future.isSuccess()) {
                 return false;
             }
-            ackedSyncs.countDown();
+            acknowledgements.countDown();
             return true;
         }
 
@@ -397,10 +487,17 @@ class PowerCutDurabilityTest {
                     Throwable t = f.cause();
                     String name = t instanceof NativeIoException
                             ? ((NativeIoException) t).operation() + " " + ((NativeIoException) t).errnoName()
-                            : t.getClass().getName();
+                            : jdkFailureName(t);
                     failures.merge(name, 1, Integer::sum);
                 }
             }
+        }
+
+        /** The blocking engine's errors are the JDK's, which name the errno only in their message. */
+        private static String jdkFailureName(Throwable t) {
+            String message = String.valueOf(t.getMessage());
+            return t.getClass().getName() + (message.contains("Input/output error") ? " EIO"
+                    : message.contains("Read-only file system") ? " EROFS" : ": " + message);
         }
 
         /** What happened when, for the report of a cycle that lost an acknowledged record. */
@@ -415,7 +512,8 @@ class PowerCutDurabilityTest {
             for (Record r : records) {
                 sb.append("  write ").append(r.seq).append(" issued ").append((r.issuedNanos - t0) / 1000)
                         .append(" done ").append((r.doneNanos - t0) / 1000).append(' ').append(outcome(r.write))
-                        .append(r.acknowledgedBefore(t0) ? ", acknowledged" : "").append(", after the cut ")
+                        .append(r.dsync ? " DSYNC" : "").append(r.acknowledgedBefore(t0) ? ", acknowledged" : "")
+                        .append(", after the cut ")
                         .append(r.status).append('\n');
             }
             return sb.toString();
@@ -427,8 +525,8 @@ class PowerCutDurabilityTest {
 
         @Override
         public String toString() {
-            return "Writer(" + channel + ", " + records.size() + " records, " + syncs.size() + " fdatasyncs, "
-                    + ackedSyncs.getCount() + " successful syncs to go)";
+            return "Writer(" + channel + ", " + durability + ", " + records.size() + " records, " + syncs.size()
+                    + " fdatasyncs, " + acknowledgements.getCount() + " acknowledgements to go)";
         }
     }
 
@@ -462,6 +560,8 @@ class PowerCutDurabilityTest {
         final long seq;
         final long position;
         final int length;
+        /** Written with {@link AioRequestOptions#DSYNC}: acknowledged by its own write, not by an fdatasync. */
+        final boolean dsync;
         Future<Integer> write;
         long issuedNanos;
         volatile long doneNanos;
@@ -469,14 +569,21 @@ class PowerCutDurabilityTest {
         Sync coveredBy;
         Status status;
 
-        Record(long seq, long position, int length) {
+        Record(long seq, long position, int length, boolean dsync) {
             this.seq = seq;
             this.position = position;
             this.length = length;
+            this.dsync = dsync;
         }
 
-        /** Covered by an fdatasync whose success was seen (stamped on the loop) before the cut began. */
+        /**
+         * A DSYNC write whose own success, or a plain write covered by an fdatasync whose success, was seen (stamped
+         * on the loop) before the cut began.
+         */
         boolean acknowledgedBefore(long cutStart) {
+            if (dsync) {
+                return write.isSuccess() && doneNanos - cutStart < 0;
+            }
             return coveredBy != null && coveredBy.future.isSuccess() && coveredBy.doneNanos - cutStart < 0;
         }
 
@@ -537,6 +644,8 @@ class PowerCutDurabilityTest {
 
     /** Counts over all cycles. Test thread only. */
     private static final class Tally {
+        long millis;
+        String engine;
         int cuts;
         long acked;
         final long[] ackedByFile = new long[2];
@@ -551,6 +660,27 @@ class PowerCutDurabilityTest {
         long lateAckedLost;
         int cutsDuringSync;
         int cutsDuringWrite;
+        int cutsDuringDsyncWrite;
+        long syncs;
         final Map<String, Integer> failures = new TreeMap<>();
+
+        void print(long seed) {
+            System.out.printf("power cuts on the %s engine: seed %d, %d cuts in %.1f s (%d ms each); cuts with an "
+                            + "fdatasync in flight %d, with a write in flight %d, with a DSYNC write in flight %d; "
+                            + "fdatasyncs %d; "
+                            + "acknowledged records: O_DIRECT %d, buffered %d; completed but unsynced: %d, lost %d; "
+                            + "failed: %d, intact after all %d; answered success only during or after the cut (not "
+                            + "acknowledgements): %d, lost %d; failures: %s%n",
+                    engine, seed, cuts, millis / 1000.0, millis / Math.max(1, cuts), cutsDuringSync, cutsDuringWrite,
+                    cutsDuringDsyncWrite, syncs, ackedByFile[0], ackedByFile[1], unsynced, unsyncedLost, failed,
+                    failedIntact, lateAcked, lateAckedLost, failures);
+        }
+
+        void assertFailuresAreTheCuts() {
+            for (String failure : failures.keySet()) {
+                assertTrue(failure.endsWith(" EIO") || failure.endsWith(" EROFS"),
+                        () -> "requests in flight at a cut, or made after it, fail with EIO or EROFS: " + failures);
+            }
+        }
     }
 }
