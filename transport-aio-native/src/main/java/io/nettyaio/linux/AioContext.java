@@ -150,6 +150,17 @@ public final class AioContext implements AutoCloseable {
         return ring != null ? reapRing(handler, max) : reapSyscall(handler, max);
     }
 
+    /**
+     * Whether the user-space ring holds an event not yet reaped: one memory read, no system call. Always false where
+     * the ring is not read ({@link #usesRingReaping()} false).
+     *
+     * @return whether {@link #reap} would deliver at least one event now
+     */
+    public boolean hasEvents() {
+        ByteBuffer r = ring;
+        return r != null && !closed && r.getInt(RING_HEAD) != (int) RING_INT.getAcquire(r, RING_TAIL);
+    }
+
     private int reapRing(CompletionHandler handler, int max) {
         ByteBuffer r = ring;
         int nr = ringSize;

@@ -88,7 +88,9 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
         driver.doorbell().bind(Thread.currentThread());
         for (;;) {
             try {
-                if (!hasTasks()) {
+                // Completions already in the ring (a fast device, or one that completes inside io_submit): reaping
+                // them costs no system call, where sleeping would cost one and return at once
+                if (!hasTasks() && !engine.hasCompletions()) {
                     sleep();
                 }
                 engine.reap();

@@ -28,8 +28,9 @@ import java.nio.file.Path;
  * {@code preadv2} is refused (ENOSYS, EPERM: a seccomp profile), by the availability probe or on a read, that path is
  * off for the process, and the read that met the refusal goes on the usual way.
  *
- * <p>The eventfd belongs to the {@link LoopDriver}; this engine only names it in its iocbs and waits on it in
- * {@link #close()}. Loop thread only.
+ * <p>The eventfd belongs to the {@link LoopDriver}. How the engine sleeps until something completes is its
+ * {@link CompletionWait}: on that eventfd, which every iocb signals ({@link #open}), or in {@code io_getevents}
+ * ({@link #openWaitingInGetevents}, for a loop that sleeps in {@link #awaitCompletions}). Loop thread only.
  */
 final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler, SubmitErrorHandler {
     static final String NAME = "linux-aio";
@@ -49,43 +50,69 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
 
     private final EventExecutor loop;
     private final AioContext context;
-    private final EventFd eventFd;
+    private final CompletionWait wait;
     private final SlotTable slots;
     private final SubmissionQueue submissions;
     private final IovecArray cachedReadIov;
     private int syncDepth;
 
     private LinuxAioEngine(EventExecutor loop, BlockingIoExecutor blocking, AioMetrics metrics, AioContext context,
-                           EventFd eventFd, SlotTable slots, SubmissionQueue submissions, IovecArray cachedReadIov) {
+                           CompletionWait wait, SlotTable slots, SubmissionQueue submissions,
+                           IovecArray cachedReadIov) {
         super(NAME, loop, blocking, metrics);
         this.loop = loop;
         this.context = context;
-        this.eventFd = eventFd;
+        this.wait = wait;
         this.slots = slots;
         this.submissions = submissions;
         this.cachedReadIov = cachedReadIov;
     }
 
     /**
-     * Opens the context and allocates the native memory, all or nothing: on failure nothing stays open.
+     * Opens the context and allocates the native memory, all or nothing: on failure nothing stays open. Every iocb
+     * signals {@code eventFd}.
      *
      * @param eventFd the eventfd completions signal; the caller keeps owning it
      * @param metrics the loop's counters
      */
     static LinuxAioEngine open(EventExecutor loop, int capacity, EventFd eventFd, BlockingIoExecutor blocking,
                                AioMetrics metrics) throws NativeIoException {
+        return open(loop, capacity, blocking, metrics, 0, context -> new EventFdWait(eventFd));
+    }
+
+    /**
+     * Like {@link #open}, for a loop that sleeps in {@link #awaitCompletions}: iocbs signal no eventfd, and the
+     * loop waits in {@code io_getevents} ({@link GeteventsWait}); {@code eventFd} only wakes it from other threads.
+     */
+    static LinuxAioEngine openWaitingInGetevents(EventExecutor loop, int capacity, EventFd eventFd,
+                                                 BlockingIoExecutor blocking, AioMetrics metrics)
+            throws NativeIoException {
+        // One more context slot, for the wait's poll iocb
+        return open(loop, capacity, blocking, metrics, 1,
+                context -> GeteventsWait.open(context, eventFd, capacity + 1));
+    }
+
+    private interface WaitFactory {
+        CompletionWait create(AioContext context);
+    }
+
+    private static LinuxAioEngine open(EventExecutor loop, int capacity, BlockingIoExecutor blocking,
+                                       AioMetrics metrics, int reservedSlots, WaitFactory waits)
+            throws NativeIoException {
         AioContext context = null;
         IocbArray iocbs = null;
         SubmissionQueue submissions = null;
         IovecArray cachedReadIov = null;
+        CompletionWait wait = null;
         boolean success = false;
         try {
-            context = AioContext.open(capacity);
+            context = AioContext.open(capacity + reservedSlots);
+            wait = waits.create(context);
             iocbs = new IocbArray(capacity);
             submissions = new SubmissionQueue(context, capacity);
             cachedReadIov = new IovecArray(1);
-            LinuxAioEngine engine = new LinuxAioEngine(loop, blocking, metrics, context, eventFd,
-                    new SlotTable(iocbs, eventFd.fd()), submissions, cachedReadIov);
+            LinuxAioEngine engine = new LinuxAioEngine(loop, blocking, metrics, context, wait,
+                    new SlotTable(iocbs, wait.resfd()), submissions, cachedReadIov);
             success = true;
             Throwable refused = LinuxAio.preadv2UnavailabilityCause();
             if (CACHED_READ_FAST_PATH && refused != null) {
@@ -96,6 +123,9 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         } finally {
             if (!success) {
                 freeAll(context, iocbs, submissions, cachedReadIov);
+                if (wait != null) {
+                    wait.free();
+                }
             }
         }
     }
@@ -237,10 +267,22 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         refill();
     }
 
+    /** Sleeps until a request completes or the loop is woken, at most {@code millis}; then {@link #reap}. */
+    void awaitCompletions(int millis) throws NativeIoException {
+        wait.await(context, millis);
+    }
+
+    /** @return whether the ring holds completions now (no system call): then the loop need not sleep */
+    @Override
+    public boolean hasCompletions() {
+        return context.hasEvents();
+    }
+
     @Override
     public void reap() {
         metrics.recordReap();
         try {
+            wait.deliver(this);
             context.reap(this, Integer.MAX_VALUE);
         } catch (NativeIoException e) {
             throw new IllegalStateException("cannot reap AIO completions: " + e.getMessage(), e);
@@ -251,6 +293,13 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
 
     @Override
     public void onCompletion(long userData, long iocbAddress, long res, long res2) {
+        try {
+            if (wait.consume(userData)) {
+                return;
+            }
+        } catch (NativeIoException e) {
+            throw new IllegalStateException("cannot reset the loop's eventfd: " + e.getMessage(), e);
+        }
         int slot = (int) userData;
         boolean nowait = slots.carriesNowait(slot);
         IoRequest r = releaseSlot(slot);
@@ -283,9 +332,8 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             flush();
             // Give the kernel the chance to finish what it has, so promises complete with real results
             while (inFlight > 0) {
-                if (eventFd.awaitReadable(1000)) {
-                    eventFd.read();
-                }
+                wait.await(context, 1000);
+                wait.deliver(this);
                 context.reap(this, Integer.MAX_VALUE);
                 flush();
             }
@@ -307,5 +355,6 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         submissions.free();
         slots.free();
         cachedReadIov.free();
+        wait.free();
     }
 }
