@@ -6,9 +6,11 @@
 #
 # usage: examples/bench/latency-sweep.sh [--device disk|ram] [--depths 1,4,32,128] [--rw randread,randwrite]
 #                                        [--batches default,0,1,4,8,16] [--rounds N] [--runtime S] [--warmup S]
-#                                        [--jar PATH] [--strace] [--java-opts "OPTS"]
+#                                        [--jar PATH] [--base-jar PATH] [--strace] [--java-opts "OPTS"]
 #   --device disk   a 1 GiB file under ./target/bench (default); ram: a 1 GiB file on ext4 over zram (root)
-#   --batches       "default" runs without the property; a number N runs with -Dio.nettyaio.submitBatch=N
+#   --batches       "default" runs without the property; a number N runs with -Dio.nettyaio.submitBatch=N;
+#                   "getevents" is the default with -Dio.nettyaio.waitInGetevents=true
+#   --base-jar      also runs this jar (an earlier build, "before") with its defaults, as engine aio-base
 #   --strace        after the sweep, counts io_submit, io_getevents, poll and read calls per request (the default,
 #                   and fio) at depths 1 and 32 on random reads
 # Output: one line per depth, pattern and engine (medians of the rounds), then a SWEEP line per depth and pattern:
@@ -17,12 +19,13 @@
 # disk file stays under target/bench (delete it with the target directory).
 set -euo pipefail
 device=disk depths=1,4,32,128 rws=randread,randwrite batches=default,0,1,4,8,16 rounds=3 runtime=5 warmup=2
-jar=examples/target/netty-aio-examples.jar do_strace=0 jopts=""
+jar=examples/target/netty-aio-examples.jar base_jar="" do_strace=0 jopts=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --device) device=$2; shift 2;; --depths) depths=$2; shift 2;; --rw) rws=$2; shift 2;;
     --batches) batches=$2; shift 2;; --rounds) rounds=$2; shift 2;; --runtime) runtime=$2; shift 2;;
     --warmup) warmup=$2; shift 2;; --jar) jar=$2; shift 2;; --strace) do_strace=1; shift;;
+    --base-jar) base_jar=$2; shift 2;;
     --java-opts) jopts=$2; shift 2;;
     *) echo "unknown argument: $1" >&2; exit 2;;
   esac
@@ -57,9 +60,13 @@ fio_run() { # rw depth json [extra fio args]
       --output-format=json > "$3" 2>/dev/null || echo "# fio $1 qd$2 failed" >&2
 }
 bench_run() { # rw depth batch json
-  local prop=""; [ "$3" = default ] || prop="-Dio.nettyaio.submitBatch=$3"
+  local prop="" j=$jar
+  case "$3" in
+    default) ;; base) j=$base_jar;; getevents) prop="-Dio.nettyaio.waitInGetevents=true";;
+    *) prop="-Dio.nettyaio.submitBatch=$3";;
+  esac
   # shellcheck disable=SC2086
-  java $jopts $prop -jar "$jar" bench --engine aio --rw "$1" --bs 4096 --iodepth "$2" --direct true --size "$size" \
+  java $jopts $prop -jar "$j" bench --engine aio --rw "$1" --bs 4096 --iodepth "$2" --direct true --size "$size" \
        --file "$file" --runtime "$runtime" --warmup "$warmup" --json > "$4" 2>/dev/null \
     || echo "# bench $1 qd$2 batch=$3 failed" >&2
 }
@@ -67,13 +74,13 @@ for r in $(seq 1 "$rounds"); do
   for rw in ${rws//,/ }; do
     for d in ${depths//,/ }; do
       fio_run "$rw" "$d" "$out/$rw.$d.fio.$r.json"
-      for b in ${batches//,/ }; do
+      for b in ${batches//,/ } ${base_jar:+base}; do
         bench_run "$rw" "$d" "$b" "$out/$rw.$d.aio-$b.$r.json"
       done
     done
   done
 done
-python3 - "$out" "$rws" "$depths" "$batches" <<'PY'
+python3 - "$out" "$rws" "$depths" "$batches${base_jar:+,base}" <<'PY'
 import json, os, statistics, sys
 out, rws, depths, batches = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(","), sys.argv[4].split(",")
 def fio(p):
@@ -103,7 +110,13 @@ for rw in rws:
                 m = med[e]
                 print(f"{rw:9s} qd{d:<4s} {e:12s} iops={m['iops']:8.0f} p50_us={m['p50']:7.1f} p99_us={m['p99']:7.1f} "
                       f"cpu_us_per_op={m['cpu']:6.2f} stall_us_max={m['stall']:7.0f} n={len(rs)}")
-        fixed = {e: m for e, m in med.items() if e.startswith("aio-") and e != "aio-default"}
+        if "fio" in med:
+            f = med["fio"]
+            for e, m in med.items():
+                if e != "fio":
+                    print(f"RATIO {rw} qd{d} {e}/fio iops={m['iops'] / f['iops']:.3f} p50_diff_us={m['p50'] - f['p50']:+.1f} "
+                          f"p99={m['p99'] / f['p99'] if f['p99'] else float('nan'):.3f} cpu_per_op={m['cpu'] / f['cpu']:.3f}")
+        fixed = {e: m for e, m in med.items() if e[4:].isdigit()}
         if "aio-default" in med and fixed and "fio" in med:
             best = max(fixed, key=lambda e: fixed[e]["iops"])
             dflt, f = med["aio-default"], med["fio"]

@@ -18,9 +18,9 @@ import java.nio.file.Path;
 /**
  * The Linux AIO engine: one AIO context, a {@link SlotTable} of iocbs (as many as the context guarantees), a queue
  * of requests waiting for a slot (back-pressure), and a {@link SubmissionQueue}. Requests are prepared into slots as
- * they arrive; {@link #flush()} submits everything prepared since the last flush in one {@code io_submit} (once per
- * loop turn, or every {@value #SUBMIT_BATCH_PROP_NAME} requests). {@link #reap()} consumes every ready event from the
- * ring and gives freed slots to waiting requests.
+ * they arrive; {@link #flush()} submits everything prepared since the last flush in one {@code io_submit} (at the
+ * end of each loop turn, and earlier when the {@link SubmitPolicy} says so). {@link #reap()} consumes every ready
+ * event from the ring and gives freed slots to waiting requests.
  *
  * <p>Never blocking the loop: reads and writes carry {@code RWF_NOWAIT}; what the kernel would wait for goes to the
  * {@link BlockingLane} (see {@link ResultClassifier}). Buffered reads first try a synchronous
@@ -35,11 +35,11 @@ import java.nio.file.Path;
 final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler, SubmitErrorHandler {
     static final String NAME = "linux-aio";
     /**
-     * System property: submit as soon as this many requests are prepared, instead of once at the end of the loop
-     * turn (0, the default: one io_submit per turn). BENCHMARKS.md has both measured.
+     * System property: submit as soon as this many requests are prepared, besides the end of the loop turn (0: only
+     * at the end of the turn). Unset, the default, adapts ({@link SubmitPolicy}). BENCHMARKS.md has them measured.
      */
     static final String SUBMIT_BATCH_PROP_NAME = "io.nettyaio.submitBatch";
-    private static final int SUBMIT_BATCH = Integer.getInteger(SUBMIT_BATCH_PROP_NAME, 0);
+    private static final int SUBMIT_BATCH = Integer.getInteger(SUBMIT_BATCH_PROP_NAME, -1);
     /** System property: {@code true} sends buffered reads to the kernel as AIO even when the page cache has them. */
     static final String NO_CACHED_READ_FAST_PATH_PROP_NAME = "io.nettyaio.noCachedReadFastPath";
     private static final boolean CACHED_READ_FAST_PATH = !Boolean.getBoolean(NO_CACHED_READ_FAST_PATH_PROP_NAME);
@@ -53,6 +53,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private final CompletionWait wait;
     private final SlotTable slots;
     private final SubmissionQueue submissions;
+    private final SubmitPolicy submitPolicy = new SubmitPolicy(SUBMIT_BATCH);
     private final IovecArray cachedReadIov;
     private int syncDepth;
 
@@ -232,7 +233,8 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         }
         kernelStarted();
         submissions.add(iocb);
-        if (SUBMIT_BATCH > 0 && submissions.pending() >= SUBMIT_BATCH) {
+        int pending = submissions.pending();
+        if (submitPolicy.submitNow(pending, inFlight - pending)) {
             flush();
         }
     }
@@ -281,12 +283,15 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     @Override
     public void reap() {
         metrics.recordReap();
+        int reaped = 0;
+        submitPolicy.reapStarted();
         try {
             wait.deliver(this);
-            context.reap(this, Integer.MAX_VALUE);
+            reaped = context.reap(this, Integer.MAX_VALUE);
         } catch (NativeIoException e) {
             throw new IllegalStateException("cannot reap AIO completions: " + e.getMessage(), e);
         } finally {
+            submitPolicy.reapEnded(reaped);
             refill();
         }
     }
