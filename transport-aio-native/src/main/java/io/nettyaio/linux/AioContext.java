@@ -161,6 +161,22 @@ public final class AioContext implements AutoCloseable {
         return r != null && !closed && r.getInt(RING_HEAD) != (int) RING_INT.getAcquire(r, RING_TAIL);
     }
 
+    /**
+     * How many events the user-space ring holds now: one memory read, no system call.
+     *
+     * @return the events {@link #reap} would deliver now, or {@link Integer#MAX_VALUE} where the ring is not read
+     *         ({@link #usesRingReaping()} false: only io_getevents can tell)
+     */
+    public int readyEvents() {
+        ByteBuffer r = ring;
+        if (r == null) {
+            return Integer.MAX_VALUE;
+        }
+        int head = r.getInt(RING_HEAD);
+        int tail = (int) RING_INT.getAcquire(r, RING_TAIL);
+        return Math.floorMod(tail - head, ringSize);
+    }
+
     private int reapRing(CompletionHandler handler, int max) {
         ByteBuffer r = ring;
         int nr = ringSize;
