@@ -57,7 +57,7 @@ echo "# device=$device $(uptime)"
 fio_run() { # rw depth json [extra fio args]
   fio --name=sweep --filename="$file" --size="$size" --ioengine=libaio --direct=1 --rw="$1" --bs=4096 \
       --iodepth="$2" --time_based=1 --ramp_time="$warmup" --runtime="$runtime" --randrepeat=0 --invalidate=1 \
-      --output-format=json > "$3" 2>/dev/null || echo "# fio $1 qd$2 failed" >&2
+      --lat_percentiles=1 --output-format=json > "$3" 2>/dev/null || echo "# fio $1 qd$2 failed" >&2
 }
 bench_run() { # rw depth batch json
   local prop="" j=$jar
@@ -87,7 +87,8 @@ def fio(p):
     j = json.load(open(p))["jobs"][0]
     side = "read" if j["read"]["io_bytes"] > 0 else "write"
     s = j[side]; secs = s["runtime"] / 1000.0 or 1; ops = s["iops"] * secs
-    pct = s["clat_ns"].get("percentile", {})
+    # lat (submission + completion), as the bench measures; clat alone is ~0 where io_submit completes (zram)
+    pct = s["lat_ns"].get("percentile") or s["clat_ns"].get("percentile", {})
     return {"iops": s["iops"], "p50": pct.get("50.000000", 0) / 1e3, "p99": pct.get("99.000000", 0) / 1e3,
             "cpu": (j["usr_cpu"] + j["sys_cpu"]) / 100.0 * secs / ops * 1e6 if ops else float("nan"), "stall": 0}
 def tool(p):
