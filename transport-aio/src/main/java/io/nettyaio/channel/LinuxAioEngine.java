@@ -252,9 +252,11 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         long calls = submissions.submitCalls();
         long shortSubmits = submissions.shortSubmits();
         long eagains = submissions.eagains();
+        int readyBefore = context.readyEvents();
         long start = System.nanoTime();
         int n = submissions.submit(this);
         long took = System.nanoTime() - start;
+        submitPolicy.submitted(n, context.readyEvents() - readyBefore);
         metrics.recordSubmit(n, (int) (submissions.submitCalls() - calls),
                 (int) (submissions.shortSubmits() - shortSubmits), (int) (submissions.eagains() - eagains), took);
     }

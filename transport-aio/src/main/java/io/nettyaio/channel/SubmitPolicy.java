@@ -7,7 +7,9 @@ package io.nettyaio.channel;
  * batches of about half the completions a reap brings (the device's pace per loop turn), at least {@value #MIN_BATCH}
  * (few system calls per request) and at most {@value #MAX_BATCH}: a device that completes in bursts gets work back
  * while the rest of the burst is handled, instead of after it. Requests made by tasks go at the end of the turn, one
- * {@code io_submit} for all of them. With {@code -Dio.nettyaio.submitBatch=N} the batch is N, wherever requests come
+ * {@code io_submit} for all of them. A device that completes requests inside {@code io_submit} itself (zram, a
+ * page-cache hit) gains nothing from early submission and pays its system calls: when most of what the last
+ * submissions carried was already complete on return, requests wait for the end of the turn again. With {@code -Dio.nettyaio.submitBatch=N} the batch is N, wherever requests come
  * from, and 0 submits only at the end of the turn. Loop thread only.
  */
 final class SubmitPolicy {
@@ -17,6 +19,8 @@ final class SubmitPolicy {
     private int perReapX16 = MIN_BATCH * 2 * 16;
     private final int fixed;
     private boolean reaping;
+    /** The share of requests complete on io_submit's return, in 256ths, as a moving average over ~8 submissions. */
+    private int inSubmitPer256;
 
     /** @param fixed the batch from the property, or a negative value to adapt */
     SubmitPolicy(int fixed) {
@@ -36,6 +40,14 @@ final class SubmitPolicy {
         }
     }
 
+    /** An io_submit carried {@code submitted} requests, of which {@code completed} were complete on its return. */
+    void submitted(int submitted, int completed) {
+        if (submitted > 0) {
+            int sample = Math.max(0, Math.min(completed, submitted)) * 256 / submitted;
+            inSubmitPer256 += (sample - inSubmitPer256) >> 3;
+        }
+    }
+
     /**
      * @param pending prepared requests not yet submitted
      * @param inKernel requests submitted and not yet reaped
@@ -45,7 +57,7 @@ final class SubmitPolicy {
         if (fixed >= 0) {
             return fixed > 0 && pending >= fixed;
         }
-        return inKernel == 0 || reaping && pending >= batch();
+        return inKernel == 0 || reaping && pending >= batch() && inSubmitPer256 < 128;
     }
 
     /** @return the adaptive batch now */
