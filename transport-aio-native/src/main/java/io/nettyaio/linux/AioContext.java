@@ -151,6 +151,33 @@ public final class AioContext implements AutoCloseable {
         return ring != null ? reapRing(handler, max) : reapSyscall(handler, max);
     }
 
+    /**
+     * Whether the user-space ring holds an event not yet reaped: one memory read, no system call. Always false where
+     * the ring is not read ({@link #usesRingReaping()} false).
+     *
+     * @return whether {@link #reap} would deliver at least one event now
+     */
+    public boolean hasEvents() {
+        ByteBuffer r = ring;
+        return r != null && !closed && r.getInt(RING_HEAD) != (int) RING_INT.getAcquire(r, RING_TAIL);
+    }
+
+    /**
+     * How many events the user-space ring holds now: one memory read, no system call.
+     *
+     * @return the events {@link #reap} would deliver now, or {@link Integer#MAX_VALUE} where the ring is not read
+     *         ({@link #usesRingReaping()} false: only io_getevents can tell)
+     */
+    public int readyEvents() {
+        ByteBuffer r = ring;
+        if (r == null) {
+            return Integer.MAX_VALUE;
+        }
+        int head = r.getInt(RING_HEAD);
+        int tail = (int) RING_INT.getAcquire(r, RING_TAIL);
+        return Math.floorMod(tail - head, ringSize);
+    }
+
     private int reapRing(CompletionHandler handler, int max) {
         ByteBuffer r = ring;
         int nr = ringSize;

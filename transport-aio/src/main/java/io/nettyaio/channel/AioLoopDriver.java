@@ -7,12 +7,20 @@ import io.nettyaio.linux.NativeIoException;
 /**
  * The driver inside our own {@link AioEventLoop}: the loop sleeps on the {@link Doorbell}, reaps, runs tasks and
  * flushes once per turn, so handing a request to the engine is all a submit needs. The engine is chosen here, once
- * ({@link AioEngines}): Linux AIO on an eventfd, io_uring on a ring the loop drives ({@link ManualIoUringRing}), or
- * the blocking engine on a parking doorbell. Where Linux AIO is available but short of a resource that comes back
- * ({@code fs.aio-max-nr} used up, no descriptor free), the loop starts on a {@link RecoveringEngine}, which switches
- * to Linux AIO when it can.
+ * ({@link AioEngines}): Linux AIO on the eventfd (or, by property, in {@code io_getevents}), io_uring on a
+ * ring the loop drives ({@link ManualIoUringRing}), or the blocking engine on a parking doorbell. Where Linux AIO is
+ * available but short of a resource that comes back ({@code fs.aio-max-nr} used up, no descriptor free), the loop
+ * starts on a {@link RecoveringEngine} (on the eventfd), which switches to Linux AIO when it can.
  */
 final class AioLoopDriver extends LoopDriver {
+    /**
+     * System property: {@code true} makes Linux AIO loops sleep in {@code io_getevents} ({@link GeteventsWait}: one
+     * system call fewer per wake-up) instead of {@code poll(2)} on the eventfd. Off by default: with a FUSE file in
+     * flight, io_getevents was seen to ignore both its timeout and the wake-up poll until the FUSE request completed
+     * (a 500 ms loop stall in FaultInjectionTest), which is not understood yet. BENCHMARKS.md has both measured.
+     */
+    static final String WAIT_IN_GETEVENTS_PROP_NAME = "io.nettyaio.waitInGetevents";
+    private static final boolean WAIT_IN_GETEVENTS = Boolean.getBoolean(WAIT_IN_GETEVENTS_PROP_NAME);
     private final Doorbell doorbell;
 
     AioLoopDriver(AioEventLoop loop, IoEngine engine, Doorbell doorbell) {
@@ -49,6 +57,12 @@ final class AioLoopDriver extends LoopDriver {
         boolean success = false;
         try {
             eventFd = EventFd.open();
+            if (WAIT_IN_GETEVENTS) {
+                LinuxAioEngine engine = LinuxAioEngine.openWaitingInGetevents(loop, capacity, eventFd, blocking,
+                        metrics);
+                success = true;
+                return new AioLoopDriver(loop, engine, new GeteventsDoorbell(engine, eventFd));
+            }
             LinuxAioEngine engine = LinuxAioEngine.open(loop, capacity, eventFd, blocking, metrics);
             success = true;
             return new AioLoopDriver(loop, engine, new EventFdDoorbell(eventFd));

@@ -89,7 +89,11 @@ final class EpollLoopDriver extends NettyLoopDriver {
             if (f.isSuccess()) {
                 f.getNow().submit(EpollIoOps.EPOLLIN);
             } else {
-                logger.warn("Cannot register the AIO eventfd on {}", loop, f.cause());
+                if (loop.isShuttingDown()) {
+                    logger.debug("Cannot register the AIO eventfd on {}: it is shutting down", loop, f.cause()); // the requests fail, closed
+                } else {
+                    logger.warn("Cannot register the AIO eventfd on {}", loop, f.cause());
+                }
                 close();
             }
         });

@@ -35,6 +35,11 @@ interface IoEngine {
     /** @return whether any request is in the kernel, on a blocking thread, or waiting for either */
     boolean hasWork();
 
+    /** @return whether completions wait to be reaped now, seen without a system call (false: unknown) */
+    default boolean hasCompletions() {
+        return false;
+    }
+
     /**
      * The loop is shutting down: new requests and waiting ones that never started fail with
      * {@link java.nio.channels.ClosedChannelException}; started ones and their continuations finish. Idempotent.

@@ -59,7 +59,11 @@ final class IoUringLoopDriver extends NettyLoopDriver {
             if (f.isSuccess()) {
                 handle.registered(f.getNow());
             } else {
-                logger.warn("Cannot register the io_uring file engine on {}", loop, f.cause());
+                if (loop.isShuttingDown()) {
+                    logger.debug("Cannot register the io_uring file engine on {}: it is shutting down", loop, f.cause()); // the requests fail, closed
+                } else {
+                    logger.warn("Cannot register the io_uring file engine on {}", loop, f.cause());
+                }
                 close();
             }
         });

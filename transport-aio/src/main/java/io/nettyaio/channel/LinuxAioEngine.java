@@ -18,9 +18,9 @@ import java.nio.file.Path;
 /**
  * The Linux AIO engine: one AIO context, a {@link SlotTable} of iocbs (as many as the context guarantees), a queue
  * of requests waiting for a slot (back-pressure), and a {@link SubmissionQueue}. Requests are prepared into slots as
- * they arrive; {@link #flush()} submits everything prepared since the last flush in one {@code io_submit} (once per
- * loop turn, or every {@value #SUBMIT_BATCH_PROP_NAME} requests). {@link #reap()} consumes every ready event from the
- * ring and gives freed slots to waiting requests.
+ * they arrive; {@link #flush()} submits everything prepared since the last flush in one {@code io_submit} (at the
+ * end of each loop turn, and earlier when the {@link SubmitPolicy} says so). {@link #reap()} consumes every ready
+ * event from the ring and gives freed slots to waiting requests.
  *
  * <p>Never blocking the loop: reads and writes carry {@code RWF_NOWAIT}; what the kernel would wait for goes to the
  * {@link BlockingLane} (see {@link ResultClassifier}). Buffered reads first try a synchronous
@@ -28,17 +28,18 @@ import java.nio.file.Path;
  * {@code preadv2} is refused (ENOSYS, EPERM: a seccomp profile), by the availability probe or on a read, that path is
  * off for the process, and the read that met the refusal goes on the usual way.
  *
- * <p>The eventfd belongs to the {@link LoopDriver}; this engine only names it in its iocbs and waits on it in
- * {@link #close()}. Loop thread only.
+ * <p>The eventfd belongs to the {@link LoopDriver}. How the engine sleeps until something completes is its
+ * {@link CompletionWait}: on that eventfd, which every iocb signals ({@link #open}), or in {@code io_getevents}
+ * ({@link #openWaitingInGetevents}, for a loop that sleeps in {@link #awaitCompletions}). Loop thread only.
  */
 final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler, SubmitErrorHandler {
     static final String NAME = "linux-aio";
     /**
-     * System property: submit as soon as this many requests are prepared, instead of once at the end of the loop
-     * turn (0, the default: one io_submit per turn). BENCHMARKS.md has both measured.
+     * System property: submit as soon as this many requests are prepared, besides the end of the loop turn (0: only
+     * at the end of the turn). Unset, the default, adapts ({@link SubmitPolicy}). BENCHMARKS.md has them measured.
      */
     static final String SUBMIT_BATCH_PROP_NAME = "io.nettyaio.submitBatch";
-    private static final int SUBMIT_BATCH = Integer.getInteger(SUBMIT_BATCH_PROP_NAME, 0);
+    private static final int SUBMIT_BATCH = Integer.getInteger(SUBMIT_BATCH_PROP_NAME, -1);
     /** System property: {@code true} sends buffered reads to the kernel as AIO even when the page cache has them. */
     static final String NO_CACHED_READ_FAST_PATH_PROP_NAME = "io.nettyaio.noCachedReadFastPath";
     private static final boolean CACHED_READ_FAST_PATH = !Boolean.getBoolean(NO_CACHED_READ_FAST_PATH_PROP_NAME);
@@ -49,43 +50,70 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
 
     private final EventExecutor loop;
     private final AioContext context;
-    private final EventFd eventFd;
+    private final CompletionWait wait;
     private final SlotTable slots;
     private final SubmissionQueue submissions;
+    private final SubmitPolicy submitPolicy = new SubmitPolicy(SUBMIT_BATCH);
     private final IovecArray cachedReadIov;
     private int syncDepth;
 
     private LinuxAioEngine(EventExecutor loop, BlockingIoExecutor blocking, AioMetrics metrics, AioContext context,
-                           EventFd eventFd, SlotTable slots, SubmissionQueue submissions, IovecArray cachedReadIov) {
+                           CompletionWait wait, SlotTable slots, SubmissionQueue submissions,
+                           IovecArray cachedReadIov) {
         super(NAME, loop, blocking, metrics);
         this.loop = loop;
         this.context = context;
-        this.eventFd = eventFd;
+        this.wait = wait;
         this.slots = slots;
         this.submissions = submissions;
         this.cachedReadIov = cachedReadIov;
     }
 
     /**
-     * Opens the context and allocates the native memory, all or nothing: on failure nothing stays open.
+     * Opens the context and allocates the native memory, all or nothing: on failure nothing stays open. Every iocb
+     * signals {@code eventFd}.
      *
      * @param eventFd the eventfd completions signal; the caller keeps owning it
      * @param metrics the loop's counters
      */
     static LinuxAioEngine open(EventExecutor loop, int capacity, EventFd eventFd, BlockingIoExecutor blocking,
                                AioMetrics metrics) throws NativeIoException {
+        return open(loop, capacity, blocking, metrics, 0, context -> new EventFdWait(eventFd));
+    }
+
+    /**
+     * Like {@link #open}, for a loop that sleeps in {@link #awaitCompletions}: iocbs signal no eventfd, and the
+     * loop waits in {@code io_getevents} ({@link GeteventsWait}); {@code eventFd} only wakes it from other threads.
+     */
+    static LinuxAioEngine openWaitingInGetevents(EventExecutor loop, int capacity, EventFd eventFd,
+                                                 BlockingIoExecutor blocking, AioMetrics metrics)
+            throws NativeIoException {
+        // One more context slot, for the wait's poll iocb
+        return open(loop, capacity, blocking, metrics, 1,
+                context -> GeteventsWait.open(context, eventFd, capacity + 1));
+    }
+
+    private interface WaitFactory {
+        CompletionWait create(AioContext context);
+    }
+
+    private static LinuxAioEngine open(EventExecutor loop, int capacity, BlockingIoExecutor blocking,
+                                       AioMetrics metrics, int reservedSlots, WaitFactory waits)
+            throws NativeIoException {
         AioContext context = null;
         IocbArray iocbs = null;
         SubmissionQueue submissions = null;
         IovecArray cachedReadIov = null;
+        CompletionWait wait = null;
         boolean success = false;
         try {
-            context = AioContext.open(capacity);
+            context = AioContext.open(capacity + reservedSlots);
+            wait = waits.create(context);
             iocbs = new IocbArray(capacity);
             submissions = new SubmissionQueue(context, capacity);
             cachedReadIov = new IovecArray(1);
-            LinuxAioEngine engine = new LinuxAioEngine(loop, blocking, metrics, context, eventFd,
-                    new SlotTable(iocbs, eventFd.fd()), submissions, cachedReadIov);
+            LinuxAioEngine engine = new LinuxAioEngine(loop, blocking, metrics, context, wait,
+                    new SlotTable(iocbs, wait.resfd()), submissions, cachedReadIov);
             success = true;
             Throwable refused = LinuxAio.preadv2UnavailabilityCause();
             if (CACHED_READ_FAST_PATH && refused != null) {
@@ -96,6 +124,9 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         } finally {
             if (!success) {
                 freeAll(context, iocbs, submissions, cachedReadIov);
+                if (wait != null) {
+                    wait.free();
+                }
             }
         }
     }
@@ -203,7 +234,8 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         }
         kernelStarted();
         submissions.add(iocb);
-        if (SUBMIT_BATCH > 0 && submissions.pending() >= SUBMIT_BATCH) {
+        int pending = submissions.pending();
+        if (submitPolicy.submitNow(pending, inFlight - pending)) {
             flush();
         }
     }
@@ -222,9 +254,11 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         long shortSubmits = submissions.shortSubmits();
         long eagains = submissions.eagains();
         Object jfr = AioJfr.beginSubmit();
+        int readyBefore = context.readyEvents();
         long start = System.nanoTime();
         int n = submissions.submit(this);
         long took = System.nanoTime() - start;
+        submitPolicy.submitted(n, context.readyEvents() - readyBefore);
         AioJfr.endSubmit(jfr, n, submissions.pending());
         metrics.recordSubmit(n, (int) (submissions.submitCalls() - calls),
                 (int) (submissions.shortSubmits() - shortSubmits), (int) (submissions.eagains() - eagains), took);
@@ -240,20 +274,44 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         refill();
     }
 
+    /** Sleeps until a request completes or the loop is woken, at most {@code millis}; then {@link #reap}. */
+    void awaitCompletions(int millis) throws NativeIoException {
+        wait.await(context, millis);
+    }
+
+    /** @return whether the ring holds completions now (no system call): then the loop need not sleep */
+    @Override
+    public boolean hasCompletions() {
+        return context.hasEvents();
+    }
+
     @Override
     public void reap() {
         metrics.recordReap();
+        int reaped = 0;
+        submitPolicy.reapStarted();
         try {
-            context.reap(this, Integer.MAX_VALUE);
+            wait.deliver(this);
+            // Only what is there now: a device that completes inside io_submit (zram) would otherwise refill the
+            // ring from the handlers' own submissions, and the reap would never end (no tasks, no scheduled tasks)
+            reaped = context.reap(this, context.readyEvents());
         } catch (NativeIoException e) {
             throw new IllegalStateException("cannot reap AIO completions: " + e.getMessage(), e);
         } finally {
+            submitPolicy.reapEnded(reaped);
             refill();
         }
     }
 
     @Override
     public void onCompletion(long userData, long iocbAddress, long res, long res2) {
+        try {
+            if (wait.consume(userData)) {
+                return;
+            }
+        } catch (NativeIoException e) {
+            throw new IllegalStateException("cannot reset the loop's eventfd: " + e.getMessage(), e);
+        }
         int slot = (int) userData;
         boolean nowait = slots.carriesNowait(slot);
         IoRequest r = releaseSlot(slot);
@@ -286,9 +344,8 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             flush();
             // Give the kernel the chance to finish what it has, so promises complete with real results
             while (inFlight > 0) {
-                if (eventFd.awaitReadable(1000)) {
-                    eventFd.read();
-                }
+                wait.await(context, 1000);
+                wait.deliver(this);
                 context.reap(this, Integer.MAX_VALUE);
                 flush();
             }
@@ -310,5 +367,6 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         submissions.free();
         slots.free();
         cachedReadIov.free();
+        wait.free();
     }
 }

@@ -21,7 +21,11 @@ final class SlotTable {
     private final int eventFd;
     private final IovecFiller filler = new IovecFiller();
 
-    /** Takes ownership of {@code iocbs}: {@link #free()} frees it. */
+    /**
+     * Takes ownership of {@code iocbs}: {@link #free()} frees it.
+     *
+     * @param eventFd the eventfd each iocb signals on completion, or -1 for none (the loop waits in io_getevents)
+     */
     SlotTable(IocbArray iocbs, int eventFd) {
         int capacity = iocbs.capacity();
         this.iocbs = iocbs;
@@ -65,7 +69,9 @@ final class SlotTable {
         if (r.ioPriority() != 0) {
             iocbs.setPriority(slot, r.ioPriority());
         }
-        iocbs.setEventFd(slot, eventFd);
+        if (eventFd >= 0) {
+            iocbs.setEventFd(slot, eventFd);
+        }
         requests[slot] = r;
         nowait[slot] = carriesNowait;
         return iocbs.address(slot);
