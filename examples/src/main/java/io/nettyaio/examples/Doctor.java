@@ -56,7 +56,8 @@ final class Doctor {
         Map<String, String> s = new LinkedHashMap<>();
         s.put(AioEngines.ENGINE_PROP_NAME, "auto");
         s.put(AioEventLoopGroup.QUEUE_DEPTH_PROP_NAME, "256");
-        s.put("io.nettyaio.submitBatch", "0");
+        s.put("io.nettyaio.submitBatch", "adaptive");
+        s.put("io.nettyaio.waitInGetevents", "false");
         s.put("io.nettyaio.blockingThreads", Integer.toString(Math.max(4, 2 * Runtime.getRuntime()
                 .availableProcessors())));
         s.put(AioFileChannel.DIRECT_ALIGNMENT_PROP_NAME, "4096");
