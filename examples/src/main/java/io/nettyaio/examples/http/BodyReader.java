@@ -77,10 +77,11 @@ public enum BodyReader {
             FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
             activity.fileOpened();
             ctx.write(head);
-            // The region closes the file when released, which happens before its write completes.
-            ctx.write(new DefaultFileRegion(file, first, length), counted(ctx, activity))
-                    .addListener(done -> activity.fileClosed());
-            return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            ctx.write(new DefaultFileRegion(file, first, length), counted(ctx, activity));
+            ChannelFuture body = abortsCounted(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), activity);
+            // The region closes the file when it is released, before the write after it completes.
+            body.addListener(done -> activity.fileClosed());
+            return body;
         }
 
         @Override
@@ -124,7 +125,7 @@ public enum BodyReader {
      * @param first the first byte to send
      * @param length how many bytes, &gt; 0
      * @param settings chunk size and read-ahead
-     * @param activity counts the file open until it is closed, and the bytes read
+     * @param activity counts the file open until it is closed, the bytes read, and a body cut short
      * @return completes when the body is written (the file is then closed or closing), or failed when it was cut
      *         short
      * @throws IOException when the file cannot be opened; nothing has been written then
@@ -146,7 +147,16 @@ public enum BodyReader {
     private static ChannelFuture stream(ChannelHandlerContext ctx, HttpResponse head, ChunkedInput<ByteBuf> input,
                                         ServerActivity activity) {
         ctx.write(head);
-        return ctx.writeAndFlush(new HttpChunkedInput(input), counted(ctx, activity));
+        return abortsCounted(ctx.writeAndFlush(new HttpChunkedInput(input), counted(ctx, activity)), activity);
+    }
+
+    /** Counts a body cut short before any other listener learns of it (so before its file counts as closed). */
+    private static ChannelFuture abortsCounted(ChannelFuture body, ServerActivity activity) {
+        return body.addListener(done -> {
+            if (!done.isSuccess()) {
+                activity.responseAborted();
+            }
+        });
     }
 
     /** A promise whose progress (bytes of the body written so far) is added to {@code activity}. */

@@ -21,7 +21,6 @@ import io.nettyaio.linux.NativeIoException;
 import java.io.IOException;
 import java.net.URLConnection;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -133,7 +132,7 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
             Responses.send(ctx, request, Responses.status(resolution.refusal), false);
             return;
         }
-        BasicFileAttributes attributes = Files.readAttributes(resolution.file, BasicFileAttributes.class);
+        BasicFileAttributes attributes = resolution.attributes;
         if (attributes.isDirectory()) {
             String listing = DirectoryListing.render(resolution.path, resolution.file);
             Responses.send(ctx, request, Responses.body(HttpResponseStatus.OK, "text/html; charset=utf-8", listing),
@@ -199,7 +198,6 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
     private void bodyEnded(Future<? super Void> body) {
         streaming = false;
         if (!body.isSuccess()) {
-            activity.responseAborted();
             logger.debug("{}: response cut short", ctx.channel(), body.cause());
             // The status line and Content-Length are gone already: only closing tells the client the body is cut.
             ctx.close();
