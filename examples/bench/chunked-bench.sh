@@ -17,7 +17,7 @@
 #
 # Run as root from the project root after building the jar:
 #   ./mvnw -B -q -pl examples -am package -DskipTests
-#   examples/bench/chunked-bench.sh [--duration 10s] [--cold-duration 15s] [--disk-bps 16m] [--disk-iops 200]
+#   examples/bench/chunked-bench.sh [--rounds 1] [--duration 10s] [--cold-duration 15s] [--disk-bps 16m] [--disk-iops 200]
 #                                   [--only plain|tls] [--servers "aio chunked-nio sendfile nginx nginx-aio"] [--pin]
 #
 # Needs wrk, nginx (with threads), openssl, findmnt, taskset, curl and java 17+ (Debian: apt-get install -y wrk
@@ -30,6 +30,7 @@
 # Raw outputs and the table: target/chunked-bench/results-<time>/.
 set -euo pipefail
 
+ROUNDS=1
 DURATION=10s
 COLD_DURATION=15s
 WARMUP=5s
@@ -49,6 +50,7 @@ usage() {
 
 while [ $# -gt 0 ]; do
     case "$1" in
+        --rounds) ROUNDS="$2"; shift 2 ;;
         --duration) DURATION="$2"; shift 2 ;;
         --cold-duration) COLD_DURATION="$2"; shift 2 ;;
         --disk-bps) DISK_BPS="$2"; shift 2 ;;
@@ -60,6 +62,7 @@ while [ $# -gt 0 ]; do
         *) echo "chunked-bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
+case "$ROUNDS" in ''|*[!0-9]*|0) echo "chunked-bench: --rounds: '$ROUNDS' (expected: a positive integer)" >&2; exit 2 ;; esac
 case "$ONLY" in ''|plain|tls) ;; *) echo "chunked-bench: --only: '$ONLY' (expected: plain or tls)" >&2; exit 2 ;; esac
 case "$DISK_BPS" in
     *[mM]) DISK_BPS_BYTES=$(( ${DISK_BPS%[mM]} << 20 )) ;;
@@ -278,13 +281,13 @@ parse_wrk() {
 }
 
 TABLE="$RESULTS/table.tsv"
-printf 'protocol\tserver\ta_4k_req_s\tb_1m_mib_s\tc_small_p50_ms\tc_small_p99_ms\tc_small_max_ms\tc_small_req\tc_cold_mib_s\terrors\n' \
+printf 'round\tprotocol\tserver\ta_4k_req_s\tb_1m_mib_s\tc_small_p50_ms\tc_small_p99_ms\tc_small_max_ms\tc_small_req\tc_cold_mib_s\terrors\n' \
     > "$TABLE"
 
-run_server() { # name tls
-    local name="$1" tls="$2" proto=plain
+run_server() { # name tls round
+    local name="$1" tls="$2" round="$3" proto=plain
     if [ "$tls" = 1 ]; then proto=tls; fi
-    local out="$RESULTS/$name-$proto"
+    local out="$RESULTS/$name-$proto-r$round"
     start_server "$name" "$tls"
     # (a) 4 KiB, warm
     wrk1 -t1 -c32 -d"$WARMUP" "$URL/4k.bin" > /dev/null
@@ -308,10 +311,10 @@ run_server() { # name tls
     read -r b_rps b_rate b_p50 b_p99 b_max b_n b_err < <(parse_wrk "$out.b.txt")
     read -r s_rps s_rate s_p50 s_p99 s_max s_n s_err < <(parse_wrk "$out.c-small.txt")
     read -r c_rps c_rate c_p50 c_p99 c_max c_n c_err < <(parse_wrk "$out.c-cold.txt")
-    printf '%s\t%s\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%s\t%d\n' "$proto" "$name" "$a_rps" "$b_rate" "$s_p50" "$s_p99" \
+    printf '%s\t%s\t%s\t%.0f\t%.0f\t%s\t%s\t%s\t%s\t%s\t%d\n' "$round" "$proto" "$name" "$a_rps" "$b_rate" "$s_p50" "$s_p99" \
         "$s_max" "$s_n" "$c_rate" $((a_err + b_err + s_err + c_err)) >> "$TABLE"
-    printf '  %-5s %-12s (a) %8.0f req/s  (b) %6.0f MiB/s  (c) small p50 %8.3f p99 %8.3f max %8.3f ms (%s req),' \
-        "$proto" "$name" "$a_rps" "$b_rate" "$s_p50" "$s_p99" "$s_max" "$s_n"
+    printf '  r%s %-5s %-12s (a) %8.0f req/s  (b) %6.0f MiB/s  (c) small p50 %8.3f p99 %8.3f max %8.3f ms (%s req),' \
+        "$round" "$proto" "$name" "$a_rps" "$b_rate" "$s_p50" "$s_p99" "$s_max" "$s_n"
     printf ' cold %5.1f MiB/s, errors %d\n' "$c_rate" $((a_err + b_err + s_err + c_err))
 }
 
@@ -322,12 +325,18 @@ echo "$( [ "$PIN" = 1 ] && echo 'servers on CPU 0, wrk on CPU 1' || echo 'not pi
     "on $DEVICE; raw outputs in $RESULTS"
 echo "load before: $(uptime)"
 start=$SECONDS
-for tls in 0 1; do
-    if [ "$ONLY" = plain ] && [ "$tls" = 1 ]; then continue; fi
-    if [ "$ONLY" = tls ] && [ "$tls" = 0 ]; then continue; fi
-    for name in $SERVERS; do
-        if [ "$name" = sendfile ] && [ "$tls" = 1 ]; then continue; fi
-        run_server "$name" "$tls"
+REVERSED=$(echo "$SERVERS" | tr ' ' '\n' | tac | tr '\n' ' ')
+for round in $(seq "$ROUNDS"); do
+    # Every other round in reverse order, so that no server always runs right after the same one.
+    order="$SERVERS"
+    if [ $((round % 2)) = 0 ]; then order="$REVERSED"; fi
+    for tls in 0 1; do
+        if [ "$ONLY" = plain ] && [ "$tls" = 1 ]; then continue; fi
+        if [ "$ONLY" = tls ] && [ "$tls" = 0 ]; then continue; fi
+        for name in $order; do
+            if [ "$name" = sendfile ] && [ "$tls" = 1 ]; then continue; fi
+            run_server "$name" "$tls" "$round"
+        done
     done
 done
 echo "load after:  $(uptime)"
@@ -335,4 +344,28 @@ echo "took $((SECONDS - start)) s"
 echo
 head -qn1 "$RESULTS"/aio-*.server.log 2>/dev/null || true
 echo
-column -t -s "$(printf '\t')" "$TABLE"
+# The median of the rounds, per protocol and server (the raw rounds are in table.tsv).
+awk -F'\t' -v servers="$SERVERS" '
+    function median(list,    n, a, i, j, t) {
+        n = split(list, a, " ")
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    NR == 1 { header = $2; for (c = 3; c <= NF; c++) header = header "\t" $c; next }
+    {
+        key = $2 "\t" $3
+        if (!(key in seen)) { seen[key] = 1; keys[++k] = key }
+        for (c = 4; c <= NF; c++) v[key, c] = v[key, c] " " $c
+        nf = NF
+    }
+    END {
+        print header
+        for (i = 1; i <= k; i++) {
+            line = keys[i]
+            for (c = 4; c <= nf; c++) line = line "\t" median(v[keys[i], c])
+            print line
+        }
+    }
+' "$TABLE" > "$RESULTS/median.tsv"
+echo "median of $ROUNDS round(s):"
+column -t -s "$(printf '\t')" "$RESULTS/median.tsv"

@@ -1,7 +1,9 @@
 package io.nettyaio.examples.http;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -23,6 +25,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -40,6 +44,9 @@ import java.util.function.Supplier;
  */
 final class HttpPipelines extends ChannelInitializer<Channel> {
     private static final int MAX_REQUEST_BODY = 64 * 1024;
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(HttpPipelines.class);
+    /** The end of a connection's pipeline whose requests are handled in child channels (HTTP/2) or not yet. */
+    private static final ChannelHandler CLOSE_ON_ERROR = new CloseOnError();
 
     private final SslContext ssl;
     private final boolean http2;
@@ -92,7 +99,7 @@ final class HttpPipelines extends ChannelInitializer<Channel> {
     }
 
     private void addHttp2(ChannelPipeline p) {
-        p.addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(streams()));
+        p.addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(streams()), CLOSE_ON_ERROR);
     }
 
     private ChannelInitializer<Http2StreamChannel> streams() {
@@ -103,6 +110,16 @@ final class HttpPipelines extends ChannelInitializer<Channel> {
                         new HttpObjectAggregator(MAX_REQUEST_BODY), new ChunkedWriteHandler(), handlers.get());
             }
         };
+    }
+
+    /** Closes the connection on an error nothing before it handled (a reset peer, most often). */
+    @ChannelHandler.Sharable
+    private static final class CloseOnError extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            logger.debug("{}: closing after an error", ctx.channel(), cause);
+            ctx.close();
+        }
     }
 
     private void addCleartextHttp2(ChannelPipeline p) {
@@ -133,5 +150,6 @@ final class HttpPipelines extends ChannelInitializer<Channel> {
                 ctx.fireChannelRead(ReferenceCountUtil.retain(msg));
             }
         });
+        p.addLast(CLOSE_ON_ERROR);
     }
 }
