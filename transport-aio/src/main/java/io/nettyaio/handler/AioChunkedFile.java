@@ -207,8 +207,13 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
     @Override
     public void close() {
         if (!loop.inEventLoop()) {
-            loop.execute(this::close);
-            return;
+            try {
+                loop.execute(this::close);
+                return;
+            } catch (RejectedExecutionException e) {
+                // The loop has terminated: nothing runs on it any more, so closing here races with nothing.
+                logger.debug("{}: event loop gone, closing {} on {}", channel, this, Thread.currentThread(), e);
+            }
         }
         if (closed) {
             return;
@@ -394,11 +399,15 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
         }
         fileClosing = true;
         file.closeAsync().addListener(closedFile -> {
-            if (file.executor() == loop) {
-                onFileClosed();
-            } else {
-                loop.execute(this::onFileClosed);
+            if (file.executor() != loop) {
+                try {
+                    loop.execute(this::onFileClosed);
+                    return;
+                } catch (RejectedExecutionException e) {
+                    logger.debug("{}: event loop gone, completing the close of {} here", channel, this, e);
+                }
             }
+            onFileClosed();
         });
     }
 
