@@ -70,7 +70,7 @@ case "$DISK_BPS" in
     *) DISK_BPS_BYTES=$DISK_BPS ;;
 esac
 
-for tool in wrk nginx openssl findmnt taskset curl java; do
+for tool in wrk nginx openssl findmnt taskset curl ss java; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "chunked-bench: $tool is not installed (Debian: apt-get install -y wrk nginx-light openssl util-linux" \
             "curl)" >&2
@@ -202,12 +202,34 @@ EOF
 
 PORT=18480
 # Starts a server inside the throttle's cgroup, pinned to CPU 0; sets SERVER_PID and URL.
-start_server() { # name tls(0/1)
+start_server() { # name tls(0/1) round
+    local attempt
+    for attempt in $(seq 30); do
+        start_server_once "$@"
+        # A machine shared with test suites may have fs.aio-max-nr at 0 for a moment: serve would then run on the
+        # fallback engine (blocking threads), which is not what is measured here. Start again until AIO works.
+        if [ "$1" != aio ] || grep -q "kernel AIO available" "$SERVER_LOG"; then
+            return 0
+        fi
+        echo "chunked-bench: kernel AIO unavailable for serve ($(grep -o 'unavailable: [^)]*' "$SERVER_LOG" \
+            | cut -c1-80)...); starting it again" >&2
+        stop_server
+        sleep 1
+    done
+    echo "chunked-bench: kernel AIO stayed unavailable; giving up" >&2
+    exit 1
+}
+
+start_server_once() { # name tls(0/1) round
     PORT=$((PORT + 1))
+    while ss -Htln "sport = :$PORT" | grep -q .; do
+        PORT=$((PORT + 1)) # taken by something else
+    done
     local scheme=http tlsargs=()
     if [ "$2" = 1 ]; then scheme=https; tlsargs=(--tls --cert "$WORK/cert.pem" --key "$WORK/key.pem"); fi
     URL="$scheme://127.0.0.1:$PORT"
-    local log="$RESULTS/$1-$scheme.server.log"
+    local log="$RESULTS/$1-$scheme-r$3.server.log"
+    SERVER_LOG=$log
     case "$1" in
         aio|chunked-nio|sendfile)
             (echo "$BASHPID" > "$GROUP/cgroup.procs"
@@ -288,7 +310,7 @@ run_server() { # name tls round
     local name="$1" tls="$2" round="$3" proto=plain
     if [ "$tls" = 1 ]; then proto=tls; fi
     local out="$RESULTS/$name-$proto-r$round"
-    start_server "$name" "$tls"
+    start_server "$name" "$tls" "$round"
     # (a) 4 KiB, warm
     wrk1 -t1 -c32 -d"$WARMUP" "$URL/4k.bin" > /dev/null
     wrk1 -t1 -c32 -d"$DURATION" --latency "$URL/4k.bin" > "$out.a.txt"
@@ -342,7 +364,7 @@ done
 echo "load after:  $(uptime)"
 echo "took $((SECONDS - start)) s"
 echo
-head -qn1 "$RESULTS"/aio-*.server.log 2>/dev/null || true
+head -qn1 "$RESULTS"/aio-*-r1.server.log 2>/dev/null || true
 echo
 # The median of the rounds, per protocol and server (the raw rounds are in table.tsv).
 awk -F'\t' -v servers="$SERVERS" '
