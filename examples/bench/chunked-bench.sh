@@ -17,15 +17,17 @@
 #
 # Run as root from the project root after building the jar:
 #   ./mvnw -B -q -pl examples -am package -DskipTests
-#   examples/bench/chunked-bench.sh [--rounds 1] [--duration 10s] [--cold-duration 15s] [--disk-bps 16m] [--disk-iops 200]
+#   examples/bench/chunked-bench.sh [--rounds 1] [--duration 10s] [--warmup 12s] [--cold-duration 15s]
+#                                   [--disk-bps 16m] [--disk-iops 200]
 #                                   [--only plain|tls] [--servers "aio chunked-nio sendfile nginx nginx-aio"] [--pin]
 #
 # Needs wrk, nginx (with threads), openssl, findmnt, taskset, curl and java 17+ (Debian: apt-get install -y wrk
 # nginx-light openssl util-linux curl), root and cgroup v1 blkio at /sys/fs/cgroup/blkio. Every server has one
 # event loop (serve --threads 1, which also accepts on it) or one worker (nginx), and otherwise the machine as is:
 # the JVM's compiler and collector threads, and nginx-aio's thread pool, may run beside it. --pin puts the servers
-# on CPU 0 and wrk on CPU 1 (taskset); the JVM then also compiles and collects on CPU 0, and each JVM gets a longer
-# warm-up. Everything stays on 127.0.0.1. On exit, whatever it started is stopped, the
+# on CPU 0 and wrk on CPU 1 (taskset); the JVM then also compiles and collects on CPU 0. Before (a), every server
+# is warmed up with --warmup of the same load (12 s by default); before (b), with 5 s of it. Everything stays on
+# 127.0.0.1. On exit, whatever it started is stopped, the
 # throttle and its cgroup are removed, and the cold files are deleted. A full run takes about 10 minutes.
 # Raw outputs and the table: target/chunked-bench/results-<time>/.
 set -euo pipefail
@@ -33,7 +35,7 @@ set -euo pipefail
 ROUNDS=1
 DURATION=10s
 COLD_DURATION=15s
-WARMUP=5s
+WARMUP=12s
 PIN=0
 DISK_BPS=16m
 DISK_IOPS=200
@@ -52,6 +54,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS="$2"; shift 2 ;;
         --duration) DURATION="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
         --cold-duration) COLD_DURATION="$2"; shift 2 ;;
         --disk-bps) DISK_BPS="$2"; shift 2 ;;
         --disk-iops) DISK_IOPS="$2"; shift 2 ;;
@@ -267,7 +270,6 @@ PIN_WRK=(env)
 if [ "$PIN" = 1 ]; then
     PIN_SERVER=(taskset -c 0)
     PIN_WRK=(taskset -c 1)
-    WARMUP=10s
 fi
 wrk1() {
     "${PIN_WRK[@]}" wrk "$@"
@@ -311,11 +313,12 @@ run_server() { # name tls round
     if [ "$tls" = 1 ]; then proto=tls; fi
     local out="$RESULTS/$name-$proto-r$round"
     start_server "$name" "$tls" "$round"
-    # (a) 4 KiB, warm
+    # (a) 4 KiB, warm. Every server gets the same warm-up; the JVM needs it to compile the hot path, more so on a
+    # busy machine where its compiler threads wait for a CPU.
     wrk1 -t1 -c32 -d"$WARMUP" "$URL/4k.bin" > /dev/null
     wrk1 -t1 -c32 -d"$DURATION" --latency "$URL/4k.bin" > "$out.a.txt"
     # (b) 1 MiB, warm
-    wrk1 -t1 -c8 -d"$WARMUP" "$URL/1m.bin" > /dev/null
+    wrk1 -t1 -c8 -d5s "$URL/1m.bin" > /dev/null
     wrk1 -t1 -c8 -d"$DURATION" --latency "$URL/1m.bin" > "$out.b.txt"
     # (c) cold downloads on a throttled disk beside small cached requests
     evict_cold
