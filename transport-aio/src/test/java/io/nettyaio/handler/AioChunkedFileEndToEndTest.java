@@ -354,7 +354,8 @@ class AioChunkedFileEndToEndTest {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws Exception {
             Transfer transfer = open(ctx.channel(), request.uri());
-            io.netty.handler.codec.http.HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            io.netty.handler.codec.http.HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.OK);
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, transfer.input.length());
             ctx.write(response);
             record(transfer, ctx.writeAndFlush(new HttpChunkedInput(transfer.input)));
