@@ -25,7 +25,9 @@ class ServeCommandTest {
         "--root|target/no-such-dir|--root: 'target/no-such-dir' (expected: an existing directory)",
         "--chunk|1|--chunk: '1' (expected: a size in bytes",
         "--bind|no.such.host.invalid|--bind: 'no.such.host.invalid' (expected: a local IP address or host name)",
-        "--reader|nio|--reader: 'nio' (expected: aio or blocking)",
+        "--reader|nio|--reader: 'nio' (expected: aio, chunked-nio or sendfile)",
+        "--transport|xdp|--transport: 'xdp' (expected: epoll, io_uring or nio)",
+        "--readahead|0|--readahead: '0' (expected: an integer from 1 to 64)",
     })
     void shouldNameFlagValueAndExpectation(String flag, String value, String message) {
         CommandUsageException e = assertThrows(CommandUsageException.class,

@@ -3,16 +3,12 @@ package io.nettyaio.examples.http;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.IOException;
@@ -25,10 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * An HTTP/1.1 static file server: {@code GET} and {@code HEAD} of the files under a root directory, with single
- * byte ranges, {@code If-Modified-Since}, keep-alive and directory listings. File bytes are read with
- * {@link io.nettyaio.channel.AioFileChannel} on the connection's own event loop and streamed with back-pressure
- * ({@link Builder#reader(BodyReader)} can make them blocking reads instead, for comparison).
+ * A static file server over HTTP/1.1 and, optionally, TLS and HTTP/2: {@code GET} and {@code HEAD} of the files under
+ * a root directory, with single byte ranges, {@code If-Modified-Since}, keep-alive and directory listings. File bodies
+ * are streamed by {@link io.nettyaio.handler.AioChunkedFile} through a {@code ChunkedWriteHandler}, read ahead on the
+ * connection's own event loop with back-pressure ({@link Builder#reader(BodyReader)} can send them with Netty's
+ * {@code ChunkedNioFile} or {@code DefaultFileRegion} instead, for comparison).
  * <pre>{@code
  * try (FileServer server = FileServer.builder(Path.of("public")).port(0).start()) {
  *     System.out.println("listening on " + server.localAddress());
@@ -39,7 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class FileServer implements AutoCloseable {
     /** Bytes per file read and per socket write unless {@link Builder#chunkSize(int)} says otherwise. */
     public static final int DEFAULT_CHUNK_SIZE = 64 * 1024;
-    private static final int MAX_REQUEST_BODY = 64 * 1024;
+    /** Chunks read ahead of the socket unless {@link Builder#readahead(int)} says otherwise. */
+    public static final int DEFAULT_READAHEAD = 2;
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -49,11 +47,13 @@ public final class FileServer implements AutoCloseable {
     private final ServerActivity activity;
     private final SocketTransport transport;
     private final BodyReader reader;
+    private final boolean tls;
+    private final boolean http2;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private FileServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel serverChannel,
                        ChannelGroup connections, Path root, ServerActivity activity, SocketTransport transport,
-                       BodyReader reader) {
+                       BodyReader reader, boolean tls, boolean http2) {
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.serverChannel = serverChannel;
@@ -62,6 +62,8 @@ public final class FileServer implements AutoCloseable {
         this.activity = activity;
         this.transport = transport;
         this.reader = reader;
+        this.tls = tls;
+        this.http2 = http2;
     }
 
     /**
@@ -95,6 +97,16 @@ public final class FileServer implements AutoCloseable {
     /** @return how file bytes are read */
     public BodyReader reader() {
         return reader;
+    }
+
+    /** @return whether connections are TLS */
+    public boolean isTls() {
+        return tls;
+    }
+
+    /** @return whether HTTP/2 is offered (h2 by ALPN over TLS, h2c otherwise) */
+    public boolean isHttp2() {
+        return http2;
     }
 
     /** @return live counts of open connections and files */
@@ -135,7 +147,10 @@ public final class FileServer implements AutoCloseable {
         private InetAddress bindAddress = InetAddress.getLoopbackAddress();
         private int port = 8080;
         private int chunkSize = DEFAULT_CHUNK_SIZE;
+        private int readahead = DEFAULT_READAHEAD;
         private int workerThreads;
+        private ServerTls tls;
+        private boolean http2;
         private ByteBufAllocator allocator;
         private SocketTransport transport = SocketTransport.best();
         private BodyReader reader = BodyReader.AIO;
@@ -178,7 +193,38 @@ public final class FileServer implements AutoCloseable {
         }
 
         /**
-         * @param threads event loops serving connections; 0 for Netty's default (twice the cores)
+         * @param chunks chunks read ahead of the socket per response ({@link BodyReader#AIO} only), 1 to 1024
+         * @return this builder
+         */
+        public Builder readahead(int chunks) {
+            if (chunks < 1 || chunks > 1024) {
+                throw new IllegalArgumentException("readahead: " + chunks + " (expected: 1-1024)");
+            }
+            this.readahead = chunks;
+            return this;
+        }
+
+        /**
+         * @param tls the certificate to serve HTTPS with, or {@code null} for plain HTTP
+         * @return this builder
+         */
+        public Builder tls(ServerTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * @param http2 whether to offer HTTP/2: h2 by ALPN over TLS, h2c (prior knowledge or upgrade) without
+         * @return this builder
+         */
+        public Builder http2(boolean http2) {
+            this.http2 = http2;
+            return this;
+        }
+
+        /**
+         * @param threads event loops serving connections; 0 for Netty's default (twice the cores); with 1, that
+         *                loop also accepts them
          * @return this builder
          */
         public Builder workerThreads(int threads) {
@@ -231,32 +277,31 @@ public final class FileServer implements AutoCloseable {
             if (!Files.isDirectory(root)) {
                 throw new IOException("root: " + root + " (expected: a directory)");
             }
+            if (!reader.supports(tls != null, http2)) {
+                throw new IllegalArgumentException("reader: " + reader + " (expected: aio or chunked-nio with "
+                        + (tls != null ? "TLS" : "HTTP/2") + "; sendfile serves plain HTTP/1.1 only)");
+            }
+            SslContext ssl = tls == null ? null : tls.newServerContext(http2);
             RootDirectory directory = new RootDirectory(root);
+            BodyReader.Settings settings = new BodyReader.Settings(chunkSize, readahead);
             ServerActivity activity = new ServerActivity();
             ChannelGroup connections = new DefaultChannelGroup("file-server", GlobalEventExecutor.INSTANCE);
-            EventLoopGroup bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
             EventLoopGroup workerGroup = new MultiThreadIoEventLoopGroup(workerThreads, transport.ioHandlerFactory());
+            // One worker: that loop accepts too, so the whole server is one thread (as nginx with one worker).
+            EventLoopGroup bossGroup = workerThreads == 1 ? workerGroup
+                    : new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, workerGroup)
                     .channel(transport.serverChannelClass())
-                    .childHandler(new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            connections.add(ch);
-                            ChannelPipeline p = ch.pipeline();
-                            p.addLast(new HttpServerCodec());
-                            p.addLast(new HttpServerKeepAliveHandler());
-                            p.addLast(new HttpObjectAggregator(MAX_REQUEST_BODY));
-                            p.addLast(new StaticFileHandler(directory, reader, chunkSize, activity));
-                        }
-                    });
+                    .childHandler(new HttpPipelines(ssl, http2, () -> new StaticFileHandler(directory, reader,
+                            settings, activity), connections::add));
             if (allocator != null) {
                 bootstrap.childOption(ChannelOption.ALLOCATOR, allocator);
             }
             try {
                 Channel channel = bootstrap.bind(bindAddress, port).sync().channel();
                 return new FileServer(bossGroup, workerGroup, channel, connections, directory.path(), activity,
-                        transport, reader);
+                        transport, reader, ssl != null, http2);
             } catch (Throwable t) {
                 // Also a BindException, which sync() throws although bind() does not declare it.
                 bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);

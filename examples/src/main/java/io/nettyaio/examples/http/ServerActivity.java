@@ -93,7 +93,7 @@ public final class ServerActivity {
         notifyAll();
     }
 
-    synchronized void fileRead(int bytes) {
+    synchronized void fileRead(long bytes) {
         fileBytesRead += bytes;
         notifyAll();
     }

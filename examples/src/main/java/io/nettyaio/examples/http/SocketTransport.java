@@ -11,32 +11,50 @@ import java.util.Locale;
 
 /**
  * The socket transport a {@link FileServer} runs on. Native epoll, where available, also lets
- * {@code AioFileChannel} complete file I/O on the very loop that owns the connection; NIO works everywhere.
+ * {@code AioFileChannel} complete file I/O on the very loop that owns the connection; NIO works everywhere. On
+ * io_uring loops, file completions are reaped by the library's default group and handed to the connection's loop
+ * (correct, one thread hop more) until the library drives io_uring loops itself.
  * <p>
- * The epoll classes are reached by reflection: the examples' pom brings them in at runtime scope only, and this way
- * nothing breaks where they are absent.
+ * The native transports' classes are reached by reflection, so nothing breaks where they are absent.
  */
 public enum SocketTransport {
     /** Netty's native epoll transport (Linux). */
-    EPOLL,
+    EPOLL("io.netty.channel.epoll.", "Epoll"),
+    /** Netty's native io_uring transport (Linux 5.14+, where the kernel allows io_uring). */
+    IO_URING("io.netty.channel.uring.", "IoUring"),
     /** The JDK's NIO selector transport. */
-    NIO;
+    NIO(null, null);
 
-    private static final InternalLogger logger = InternalLoggerFactory.getInstance(SocketTransport.class);
-    private static final String EPOLL_PACKAGE = "io.netty.channel.epoll.";
-    private static final Class<? extends ServerChannel> EPOLL_SERVER_CHANNEL = loadEpoll();
+    private final String packagePrefix;
+    private final String classPrefix;
+    private Class<? extends ServerChannel> serverChannel;
+    private boolean probed;
+
+    SocketTransport(String packagePrefix, String classPrefix) {
+        this.packagePrefix = packagePrefix;
+        this.classPrefix = classPrefix;
+    }
 
     /** @return {@link #EPOLL} when it is available, else {@link #NIO} */
     public static SocketTransport best() {
         return EPOLL.isAvailable() ? EPOLL : NIO;
     }
 
-    /** @return whether this transport can run here */
-    public boolean isAvailable() {
-        return this == NIO || EPOLL_SERVER_CHANNEL != null;
+    /**
+     * @param name {@code epoll}, {@code io_uring} (or {@code io-uring}) or {@code nio}, in any case
+     * @return the transport of that name
+     * @throws IllegalArgumentException for any other name
+     */
+    public static SocketTransport of(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
-    /** @return the transport's name in lower case, e.g. {@code epoll} */
+    /** @return whether this transport can run here */
+    public boolean isAvailable() {
+        return serverChannelClass() != null;
+    }
+
+    /** @return the transport's name in lower case, e.g. {@code io_uring} */
     @Override
     public String toString() {
         return name().toLowerCase(Locale.ROOT);
@@ -47,27 +65,34 @@ public enum SocketTransport {
             return NioIoHandler.newFactory();
         }
         try {
-            return (IoHandlerFactory) Class.forName(EPOLL_PACKAGE + "EpollIoHandler").getMethod("newFactory")
+            return (IoHandlerFactory) Class.forName(packagePrefix + classPrefix + "IoHandler").getMethod("newFactory")
                     .invoke(null);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("epoll classes present but unusable", e);
+            throw new IllegalStateException(this + " classes present but unusable", e);
         }
     }
 
-    Class<? extends ServerChannel> serverChannelClass() {
-        return this == NIO ? NioServerSocketChannel.class : EPOLL_SERVER_CHANNEL;
+    /** @return the server channel class, or {@code null} when the transport is unavailable (probed once) */
+    synchronized Class<? extends ServerChannel> serverChannelClass() {
+        if (!probed) {
+            serverChannel = packagePrefix == null ? NioServerSocketChannel.class : load(packagePrefix, classPrefix);
+            probed = true;
+        }
+        return serverChannel;
     }
 
-    private static Class<? extends ServerChannel> loadEpoll() {
+    private static Class<? extends ServerChannel> load(String packagePrefix, String classPrefix) {
+        InternalLogger logger = InternalLoggerFactory.getInstance(SocketTransport.class);
         try {
-            Class<?> epoll = Class.forName(EPOLL_PACKAGE + "Epoll");
-            if (!(Boolean) epoll.getMethod("isAvailable").invoke(null)) {
-                logger.debug("epoll unavailable", (Throwable) epoll.getMethod("unavailabilityCause").invoke(null));
+            Class<?> availability = Class.forName(packagePrefix + classPrefix);
+            if (!(Boolean) availability.getMethod("isAvailable").invoke(null)) {
+                logger.debug("{} unavailable", classPrefix,
+                        (Throwable) availability.getMethod("unavailabilityCause").invoke(null));
                 return null;
             }
-            return Class.forName(EPOLL_PACKAGE + "EpollServerSocketChannel").asSubclass(ServerChannel.class);
+            return Class.forName(packagePrefix + classPrefix + "ServerSocketChannel").asSubclass(ServerChannel.class);
         } catch (ReflectiveOperationException | LinkageError e) {
-            logger.debug("epoll classes absent", e);
+            logger.debug("{} classes absent", classPrefix, e);
             return null;
         }
     }

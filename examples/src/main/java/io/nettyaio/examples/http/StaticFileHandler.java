@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.Future;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.linux.NativeIoException;
@@ -20,7 +21,6 @@ import io.nettyaio.linux.NativeIoException;
 import java.io.IOException;
 import java.net.URLConnection;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -29,8 +29,9 @@ import java.util.Date;
 
 /**
  * Answers {@code GET} and {@code HEAD} requests with files and directory listings from a {@link RootDirectory}.
- * One instance per connection. Requests are answered one at a time, in order: those pipelined behind a file being
- * streamed wait in a queue, and reading from the socket pauses meanwhile so that queue stays short.
+ * One instance per HTTP/1.1 connection or HTTP/2 stream, behind a {@code ChunkedWriteHandler}. Requests are answered
+ * one at a time, in order: those pipelined behind a file being streamed wait in a queue, and reading from the socket
+ * pauses meanwhile so that queue stays short.
  * <p>
  * Only the file's bytes are read asynchronously, and only with {@link BodyReader#AIO}. Metadata calls ({@code stat},
  * {@code open}, {@code readdir}) are made on the event loop as they are: short, and Linux AIO has no asynchronous form
@@ -41,16 +42,16 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
 
     private final RootDirectory root;
     private final BodyReader reader;
-    private final int chunkSize;
+    private final BodyReader.Settings settings;
     private final ServerActivity activity;
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
-    private FileBodyWriter streaming;
+    private boolean streaming;
 
-    StaticFileHandler(RootDirectory root, BodyReader reader, int chunkSize, ServerActivity activity) {
+    StaticFileHandler(RootDirectory root, BodyReader reader, BodyReader.Settings settings, ServerActivity activity) {
         this.root = root;
         this.reader = reader;
-        this.chunkSize = chunkSize;
+        this.settings = settings;
         this.activity = activity;
     }
 
@@ -67,9 +68,7 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (streaming != null) {
-            streaming.abort();
-        }
+        // A body being streamed has been failed by the ChunkedWriteHandler before us: see bodyEnded.
         FullHttpRequest request;
         while ((request = waiting.poll()) != null) {
             request.release();
@@ -85,20 +84,12 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         FullHttpRequest request = (FullHttpRequest) msg;
-        if (streaming != null || !waiting.isEmpty()) {
+        if (streaming || !waiting.isEmpty()) {
             waiting.add(request);
             ctx.channel().config().setAutoRead(false);
             return;
         }
         serve(request);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (streaming != null) {
-            streaming.resume();
-        }
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -141,7 +132,7 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
             Responses.send(ctx, request, Responses.status(resolution.refusal), false);
             return;
         }
-        BasicFileAttributes attributes = Files.readAttributes(resolution.file, BasicFileAttributes.class);
+        BasicFileAttributes attributes = resolution.attributes;
         if (attributes.isDirectory()) {
             String listing = DirectoryListing.render(resolution.path, resolution.file);
             Responses.send(ctx, request, Responses.body(HttpResponseStatus.OK, "text/html; charset=utf-8", listing),
@@ -195,20 +186,25 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(full);
             return;
         }
-        BodyReader.Source file = reader.open(path, ctx.channel().eventLoop());
-        activity.fileOpened();
-        streaming = new FileBodyWriter(ctx, file, first, length, chunkSize, activity, this::bodyEnded);
-        ctx.write(response);
-        streaming.resume();
+        streaming = true;
+        try {
+            reader.send(ctx, response, path, first, length, settings, activity).addListener(this::bodyEnded);
+        } catch (IOException | RuntimeException e) {
+            streaming = false;
+            throw e;
+        }
     }
 
-    private void bodyEnded(boolean complete) {
-        streaming = null;
-        if (!complete) {
+    private void bodyEnded(Future<? super Void> body) {
+        streaming = false;
+        if (!body.isSuccess()) {
+            logger.debug("{}: response cut short", ctx.channel(), body.cause());
+            // The status line and Content-Length are gone already: only closing tells the client the body is cut.
+            ctx.close();
             return;
         }
         FullHttpRequest next;
-        while (streaming == null && (next = waiting.poll()) != null) {
+        while (!streaming && (next = waiting.poll()) != null) {
             serve(next);
         }
         if (waiting.isEmpty()) {

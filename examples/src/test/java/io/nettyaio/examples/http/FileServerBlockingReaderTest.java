@@ -12,6 +12,6 @@ class FileServerBlockingReaderTest extends FileServerContract {
 
     @Override
     BodyReader reader() {
-        return BodyReader.BLOCKING;
+        return BodyReader.CHUNKED_NIO;
     }
 }
