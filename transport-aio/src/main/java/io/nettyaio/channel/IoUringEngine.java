@@ -41,6 +41,11 @@ final class IoUringEngine extends AbstractIoEngine {
     /** The kernel's cap on one read or write (MAX_RW_COUNT), page-aligned; a longer request continues. */
     private static final int MAX_RW_COUNT = Integer.MAX_VALUE & ~4095;
 
+    /** @return {@code queueDepth} within what 16 bits of slot data can name */
+    static int slotsFor(int queueDepth) {
+        return Math.min(queueDepth, MAX_SLOTS);
+    }
+
     private final IoUringRing ring;
     private final IoRequest[] slots;
     private final IovecArray[] iovecs;

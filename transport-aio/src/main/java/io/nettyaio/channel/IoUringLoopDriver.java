@@ -45,8 +45,8 @@ final class IoUringLoopDriver extends NettyLoopDriver {
     private static IoUringLoopDriver open(IoEventLoop loop) {
         IoUringLoopDriver[] self = new IoUringLoopDriver[1];
         IoUringFileHandle handle = new IoUringFileHandle(() -> self[0].close());
-        IoUringEngine engine = new IoUringEngine(loop, Math.min(AioEventLoopGroup.DEFAULT_QUEUE_DEPTH,
-                IoUringEngine.MAX_SLOTS), new NettyRing(handle), AioIoUring.ftruncateSupported(),
+        IoUringEngine engine = new IoUringEngine(loop, IoUringEngine.slotsFor(AioEventLoopGroup.DEFAULT_QUEUE_DEPTH),
+                new NettyRing(handle), AioIoUring.ftruncateSupported(),
                 BlockingIoExecutor.shared());
         handle.engine(engine);
         self[0] = new IoUringLoopDriver(loop, engine, handle);

@@ -26,7 +26,7 @@ final class ManualIoUringRing implements Doorbell, IoUringRing {
     static AioLoopDriver openDriver(AioEventLoop loop, int capacity, BlockingIoExecutor blocking) {
         IoUringFileHandle handle = new IoUringFileHandle(() -> { });
         ManualIoUringRing ring = new ManualIoUringRing(handle);
-        IoUringEngine engine = new IoUringEngine(loop, Math.min(capacity, IoUringEngine.MAX_SLOTS), ring,
+        IoUringEngine engine = new IoUringEngine(loop, IoUringEngine.slotsFor(capacity), ring,
                 AioIoUring.ftruncateSupported(), blocking);
         handle.engine(engine);
         return new AioLoopDriver(loop, engine, ring);
