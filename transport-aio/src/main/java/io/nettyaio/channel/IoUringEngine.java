@@ -22,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  * {@link BlockingLane} only takes allocate (reserve, then extend: two calls) and truncate on kernels without
  * {@code IORING_OP_FTRUNCATE}.
  *
+ * <p>A request made while a completion is being handled (a handler that reads the next chunk) is <em>held</em>:
+ * it takes its slot at once, but its SQE goes to Netty only once the ring's run has returned
+ * ({@link IoUringRing#releaseLater}). Netty's run keeps submitting and reaping for as long as it finds either, so
+ * without this a chain of handlers whose reads complete during their own submission (cached buffered reads,
+ * zram) would keep the loop inside one run and starve its tasks and scheduled tasks.
+ *
  * <p>Loop thread only: the loop of the ring.
  */
 final class IoUringEngine extends AbstractIoEngine {
@@ -53,6 +59,13 @@ final class IoUringEngine extends AbstractIoEngine {
     private int freeCount;
     private final boolean ftruncateSupported;
     private final IovecFiller filler = new IovecFiller();
+    /** Slots whose request was made during a completion: their SQEs wait for {@link #releaseHeld()}. */
+    private final int[] held;
+    private int heldCount;
+    private final Runnable releaseHeld = this::releaseHeld;
+    private boolean releaseScheduled;
+    /** Inside {@link #onCompletion}: new requests are held. */
+    private boolean completing;
     /** What the driver does once the ring holds none of our requests after close (close the files). */
     private Runnable afterKernelIdle;
 
@@ -71,6 +84,7 @@ final class IoUringEngine extends AbstractIoEngine {
         this.slots = new IoRequest[capacity];
         this.iovecs = new IovecArray[capacity];
         this.free = new int[capacity];
+        this.held = new int[capacity];
         for (int i = capacity - 1; i >= 0; i--) {
             free[freeCount++] = i;
         }
@@ -107,22 +121,49 @@ final class IoUringEngine extends AbstractIoEngine {
             return;
         }
         int slot = free[--freeCount];
-        long id;
-        try {
-            id = submitSqe(r, slot);
-        } catch (Throwable t) {
-            free[freeCount++] = slot;
-            finish(r, t);
-            return;
-        }
-        if (id == 0) {
-            free[freeCount++] = slot;
-            finish(r, new ClosedChannelException()); // the registration is gone: the loop is shutting down
-            return;
-        }
         slots[slot] = r;
         kernelStarted();
         metrics.recordSubmit(1, 0, 0, 0, 0);
+        if (completing) {
+            held[heldCount++] = slot;
+            if (!releaseScheduled) {
+                releaseScheduled = true;
+                ring.releaseLater(releaseHeld);
+            }
+            return;
+        }
+        pushSqe(r, slot);
+    }
+
+    /** Hands the SQE of the request in {@code slot} to Netty; a refusal fails the request and frees the slot. */
+    private void pushSqe(IoRequest r, int slot) {
+        Throwable refused;
+        try {
+            if (submitSqe(r, slot) != 0) {
+                return;
+            }
+            refused = new ClosedChannelException(); // the registration is gone: the loop is shutting down
+        } catch (Throwable t) {
+            refused = t;
+        }
+        slots[slot] = null;
+        free[freeCount++] = slot;
+        kernelFinished();
+        finish(r, refused);
+    }
+
+    /** After the ring's run: the SQEs of the requests made while it handled completions go to Netty, in order. */
+    private void releaseHeld() {
+        releaseScheduled = false;
+        int n = heldCount;
+        heldCount = 0;
+        for (int i = 0; i < n; i++) {
+            int slot = held[i];
+            IoRequest r = slots[slot];
+            if (r != null) { // else abandoned with the ring
+                pushSqe(r, slot);
+            }
+        }
     }
 
     private long submitSqe(IoRequest r, int slot) {
@@ -165,10 +206,16 @@ final class IoUringEngine extends AbstractIoEngine {
         slots[slot] = null;
         free[freeCount++] = slot;
         kernelFinished();
-        onResult(r, res, false);
-        IoRequest next;
-        while (freeCount > 0 && (next = waiting.poll()) != null) {
-            submitToRing(next);
+        boolean outermost = !completing;
+        completing = true;
+        try {
+            onResult(r, res, false);
+            IoRequest next;
+            while (freeCount > 0 && (next = waiting.poll()) != null) {
+                submitToRing(next);
+            }
+        } finally {
+            completing = !outermost;
         }
         if (inFlight == 0 && afterKernelIdle != null) {
             runAfterKernelIdle();
@@ -236,6 +283,7 @@ final class IoUringEngine extends AbstractIoEngine {
                 file.requestFinished();
             }
         }
+        heldCount = 0;
         if (afterKernelIdle != null) {
             Runnable action = afterKernelIdle; // the iovecs stay: the kernel may still read them
             afterKernelIdle = null;

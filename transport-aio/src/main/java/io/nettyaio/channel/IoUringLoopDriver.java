@@ -10,6 +10,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs an {@link IoUringEngine} on a Netty 4.2 io_uring {@link IoEventLoop}: file requests become SQEs on the
@@ -46,7 +47,7 @@ final class IoUringLoopDriver extends NettyLoopDriver {
         IoUringLoopDriver[] self = new IoUringLoopDriver[1];
         IoUringFileHandle handle = new IoUringFileHandle(() -> self[0].close());
         IoUringEngine engine = new IoUringEngine(loop, IoUringEngine.slotsFor(AioEventLoopGroup.DEFAULT_QUEUE_DEPTH),
-                new NettyRing(handle), AioIoUring.ftruncateSupported(),
+                new NettyRing(loop, handle), AioIoUring.ftruncateSupported(),
                 BlockingIoExecutor.shared());
         handle.engine(engine);
         self[0] = new IoUringLoopDriver(loop, engine, handle);
@@ -83,9 +84,11 @@ final class IoUringLoopDriver extends NettyLoopDriver {
 
     /** Netty's ring, driven by Netty's loop. */
     private static final class NettyRing implements IoUringRing {
+        private final IoEventLoop loop;
         private final IoUringFileHandle handle;
 
-        NettyRing(IoUringFileHandle handle) {
+        NettyRing(IoEventLoop loop, IoUringFileHandle handle) {
+            this.loop = loop;
             this.handle = handle;
         }
 
@@ -98,6 +101,16 @@ final class IoUringLoopDriver extends NettyLoopDriver {
         @Override
         public void run(long waitNanos) {
             // Netty's loop submits and reaps every turn
+        }
+
+        /** A task: Netty's loop runs its tasks after the run of the ring that handles completions. */
+        @Override
+        public void releaseLater(Runnable release) {
+            try {
+                loop.execute(release);
+            } catch (RejectedExecutionException e) {
+                release.run(); // the loop is shutting down: Netty still submits while it drains the ring
+            }
         }
 
         @Override

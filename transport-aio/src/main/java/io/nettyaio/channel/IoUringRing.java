@@ -21,6 +21,13 @@ interface IoUringRing {
      */
     void run(long waitNanos);
 
+    /**
+     * Runs {@code release} on the loop thread once the ring's current run has returned, before the loop waits
+     * again: what it submits then goes with the next {@code io_uring_enter}, not into the run that is handling
+     * completions now. Called from a completion, at most once per run.
+     */
+    void releaseLater(Runnable release);
+
     /** @return whether the engine's loop drives the ring itself (our own loop), rather than Netty's loop */
     boolean isDrivenByEngine();
 }

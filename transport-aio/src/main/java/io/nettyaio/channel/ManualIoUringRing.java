@@ -16,20 +16,36 @@ import java.util.concurrent.TimeUnit;
 final class ManualIoUringRing implements Doorbell, IoUringRing {
     private final ManualIoEventLoop ring;
     private final IoUringFileHandle handle;
+    /** What {@link #releaseLater} asked for, run when the current run of the ring returns. */
+    private Runnable afterRun;
 
     private ManualIoUringRing(IoUringFileHandle handle) {
         this.ring = new ManualIoEventLoop(null, IoUringIoHandler.newFactory());
         this.handle = handle;
     }
 
-    /** Creates the ring and the engine on it, for {@code loop}. */
+    /** Creates the ring and the engine on it, for {@code loop}; on failure the ring is closed again. */
     static AioLoopDriver openDriver(AioEventLoop loop, int capacity, BlockingIoExecutor blocking) {
         IoUringFileHandle handle = new IoUringFileHandle(() -> { });
         ManualIoUringRing ring = new ManualIoUringRing(handle);
-        IoUringEngine engine = new IoUringEngine(loop, IoUringEngine.slotsFor(capacity), ring,
-                AioIoUring.ftruncateSupported(), blocking);
-        handle.engine(engine);
-        return new AioLoopDriver(loop, engine, ring);
+        try {
+            IoUringEngine engine = new IoUringEngine(loop, IoUringEngine.slotsFor(capacity), ring,
+                    AioIoUring.ftruncateSupported(), blocking);
+            handle.engine(engine);
+            return new AioLoopDriver(loop, engine, ring);
+        } catch (Throwable t) {
+            ring.destroyUnbound();
+            throw t;
+        }
+    }
+
+    /** Closes a ring no loop thread has bound yet, on the calling thread. */
+    private void destroyUnbound() {
+        ring.setOwningThread(Thread.currentThread());
+        ring.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        while (!ring.isTerminated()) {
+            ring.runNow();
+        }
     }
 
     @Override
@@ -45,7 +61,20 @@ final class ManualIoUringRing implements Doorbell, IoUringRing {
 
     @Override
     public void await(int millis) {
-        ring.run(TimeUnit.MILLISECONDS.toNanos(Math.max(1, millis)));
+        runRing(TimeUnit.MILLISECONDS.toNanos(Math.max(1, millis)));
+    }
+
+    /** One run of the ring (Netty: -1 does not wait, 0 waits without limit), then what it asked to run after it. */
+    private void runRing(long nettyWaitNanos) {
+        try {
+            ring.run(nettyWaitNanos);
+        } finally {
+            Runnable release = afterRun;
+            if (release != null) {
+                afterRun = null;
+                release.run();
+            }
+        }
     }
 
     @Override
@@ -62,8 +91,13 @@ final class ManualIoUringRing implements Doorbell, IoUringRing {
     @Override
     public void run(long waitNanos) {
         if (ring.inEventLoop()) {
-            ring.run(waitNanos <= 0 ? -1 : waitNanos);
+            runRing(waitNanos <= 0 ? -1 : waitNanos);
         }
+    }
+
+    @Override
+    public void releaseLater(Runnable release) {
+        afterRun = release;
     }
 
     @Override

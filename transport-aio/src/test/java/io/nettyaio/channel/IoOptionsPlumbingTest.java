@@ -85,6 +85,11 @@ class IoOptionsPlumbingTest {
             }
 
             @Override
+            public void releaseLater(Runnable release) {
+                release.run();
+            }
+
+            @Override
             public boolean isDrivenByEngine() {
                 return false;
             }
