@@ -45,6 +45,15 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private static final boolean CACHED_READ_FAST_PATH = !Boolean.getBoolean(NO_CACHED_READ_FAST_PATH_PROP_NAME);
     /** How deep completions may nest when a handler issues the next cached read from inside the last one. */
     private static final int MAX_SYNC_DEPTH = 8;
+    /**
+     * Cached reads completed on the calling thread between two reaps; past this, reads go to the kernel (which
+     * answers them from the cache as well) and complete with the next reap. A read completed at once has its
+     * promise done before the caller adds a listener, which then runs inside {@code addListener}; a listener that
+     * reads again makes a chain that Netty continues through its task queue once it is 8 deep. An epoll loop runs
+     * tasks for up to a second per turn and takes due scheduled tasks only at the start of one, so 16 such chains
+     * kept a scheduled task waiting for a second. Through the kernel, a chain moves at the pace of the loop's turns.
+     */
+    private static final int MAX_INLINE_READS_PER_REAP = 64;
     /** preadv2 was refused in this process: the cached-read path is off for every loop. */
     private static volatile boolean cachedReadsRefused;
 
@@ -56,6 +65,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private final SubmitPolicy submitPolicy = new SubmitPolicy(SUBMIT_BATCH);
     private final IovecArray cachedReadIov;
     private int syncDepth;
+    private int inlineReads;
 
     private LinuxAioEngine(EventExecutor loop, BlockingIoExecutor blocking, AioMetrics metrics, AioContext context,
                            CompletionWait wait, SlotTable slots, SubmissionQueue submissions,
@@ -163,7 +173,8 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     @Override
     void route(IoRequest r, boolean continuation) {
         switch (RequestRouter.route(r, continuation, slots.freeCount(), !waiting.isEmpty(),
-                CACHED_READ_FAST_PATH && !cachedReadsRefused && syncDepth < MAX_SYNC_DEPTH,
+                CACHED_READ_FAST_PATH && !cachedReadsRefused && syncDepth < MAX_SYNC_DEPTH
+                        && inlineReads < MAX_INLINE_READS_PER_REAP,
                 RequestRouter.linuxAioCan(r))) {
             case RequestRouter.CACHED_READ:
                 readCached(r);
@@ -205,6 +216,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         if (res >= 0 && (res == r.remaining() || res == 0)) {
             metrics.recordCachedRead();
         }
+        inlineReads++;
         syncDepth++;
         try {
             onResult(r, res, true);
@@ -288,6 +300,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     @Override
     public void reap() {
         metrics.recordReap();
+        inlineReads = 0;
         int reaped = 0;
         submitPolicy.reapStarted();
         try {
