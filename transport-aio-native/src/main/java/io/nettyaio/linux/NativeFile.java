@@ -148,6 +148,19 @@ public final class NativeFile implements AutoCloseable {
     }
 
     /**
+     * Replaces the status flags of the open file description in one call ({@code fcntl F_SETFL}, no F_GETFL first):
+     * the kernel takes only O_APPEND, O_DIRECT, O_NOATIME, O_NONBLOCK and O_ASYNC from {@code flags} and ignores the
+     * access mode and creation flags, so passing the flags the file was opened with, without
+     * {@link OpenFlags#NONBLOCK}, clears O_NONBLOCK and keeps the rest as opened.
+     *
+     * @param flags the open(2) flags the status flags are taken from
+     * @throws NativeIoException when fcntl fails
+     */
+    public void setStatusFlags(int flags) throws NativeIoException {
+        Native.setStatusFlags(fd, flags);
+    }
+
+    /**
      * @return whether the descriptor refers to a regular file
      * @throws NativeIoException when statx fails
      */

@@ -22,7 +22,6 @@ final class FileOpener {
             throw shutDown(path, executor);
         }
         LoopDriver driver = LoopDrivers.forExecutor(executor);
-        checkType(path);
         FileIo io = driver.engine().openFile(path, options);
         boolean success = false;
         try {
@@ -49,12 +48,13 @@ final class FileOpener {
     }
 
     /**
-     * Refuses, before opening, what this channel cannot serve: a FIFO (opening it would block the calling thread,
-     * perhaps a loop, until the other end is opened), a socket (cannot be opened), a character device, a directory.
-     * Links are followed, as open(2) does. A path that cannot be examined (it does not exist yet, say) is left to
-     * the open, which reports it. The engine checks again what it opened: the path may change in between.
+     * Refuses what this channel cannot serve by looking at the path: a FIFO (opening it with the JDK would block the
+     * calling thread, perhaps a loop, until the other end is opened), a socket (cannot be opened), a character
+     * device, a directory. Links are followed, as open(2) does. A path that cannot be examined (it does not exist
+     * yet, say) is left to the open, which reports it. Used before a JDK open, and to explain a native open's ENXIO;
+     * the native open itself cannot block and checks what it opened.
      */
-    private static void checkType(Path path) throws IOException {
+    static void checkType(Path path) throws IOException {
         FileType type;
         try {
             type = FileType.ofMode((Integer) Files.getAttribute(path, "unix:mode"));

@@ -27,6 +27,7 @@ final class JdkFileIo implements FileIo {
     }
 
     static JdkFileIo open(Path path, OpenOptions options) throws IOException {
+        FileOpener.checkType(path);
         try {
             return new JdkFileIo(path, FileChannel.open(path, options.jdkOptions()), options.direct);
         } catch (FileSystemException e) {

@@ -18,16 +18,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class NativeFileIo implements FileIo {
     private static final AtomicBoolean STATX_REFUSAL_REPORTED = new AtomicBoolean();
     private final NativeFile file;
+    private final boolean directory;
 
-    private NativeFileIo(NativeFile file) {
+    private NativeFileIo(NativeFile file, boolean directory) {
         this.file = file;
+        this.directory = directory;
     }
 
     /**
-     * Opens with O_NONBLOCK, so that whatever the path turned into since {@link FileOpener} looked at it, the open
-     * cannot wait (a FIFO would, for its other end), then refuses what is not a regular file, a directory (refused by
-     * the opener) or a block device, and clears O_NONBLOCK again (io_uring, for one, answers EAGAIN on descriptors
-     * that have it).
+     * Opens with O_NONBLOCK, so that whatever the path is, the open cannot wait (a FIFO would, for its other end),
+     * then refuses what is not a regular file, a directory (refused by the opener) or a block device, and sets the
+     * status flags as asked, without O_NONBLOCK (io_uring, for one, answers EAGAIN on descriptors that have it). A
+     * FIFO without a reader or a socket fails the open with ENXIO: that is reported as the type it is. Three system
+     * calls: open, statx, fcntl.
      */
     static NativeFileIo open(Path path, OpenOptions options) throws IOException {
         NativeFile file;
@@ -38,21 +41,32 @@ final class NativeFileIo implements FileIo {
                 throw new NativeIoException("open", e.errno(), "path " + path + "; "
                         + FileOpener.directUnsupported(path));
             }
+            if (e.errno() == Errno.ENXIO) {
+                FileOpener.checkType(path);
+            }
             throw e;
         }
         boolean success = false;
         try {
             FileType type = file.type();
+            reportStatxRefusal();
             if (type != FileType.REGULAR && type != FileType.DIRECTORY && type != FileType.BLOCK_DEVICE) {
                 throw FileOpener.unsupportedType(path, type);
             }
-            file.setNonBlocking(false);
+            file.setStatusFlags(options.nativeFlags());
             success = true;
-            return new NativeFileIo(file);
+            return new NativeFileIo(file, type == FileType.DIRECTORY);
         } finally {
             if (!success) {
                 file.close();
             }
+        }
+    }
+
+    private static void reportStatxRefusal() {
+        Throwable statxRefused = NativeFile.statxUnavailabilityCause();
+        if (statxRefused != null && STATX_REFUSAL_REPORTED.compareAndSet(false, true)) {
+            Degradations.report(Degradations.STATX, null, statxRefused);
         }
     }
 
@@ -75,12 +89,7 @@ final class NativeFileIo implements FileIo {
 
     /** The first call on every file opened (FileOpener): where statx turns out refused, say so once. */
     @Override
-    public boolean isDirectory() throws IOException {
-        boolean directory = file.isDirectory();
-        Throwable statxRefused = NativeFile.statxUnavailabilityCause();
-        if (statxRefused != null && STATX_REFUSAL_REPORTED.compareAndSet(false, true)) {
-            Degradations.report(Degradations.STATX, null, statxRefused);
-        }
+    public boolean isDirectory() {
         return directory;
     }
 
