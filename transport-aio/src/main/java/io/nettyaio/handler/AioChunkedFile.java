@@ -13,7 +13,6 @@ import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.channel.AioBuffers;
-import io.nettyaio.channel.AioCompletionHandler;
 import io.nettyaio.channel.AioFileChannel;
 
 import java.io.EOFException;
@@ -74,20 +73,12 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
     private final long offset;
     private final long length;
     private final int chunkSize;
-    private final ByteBufAllocator allocator;
-    private final int alignment;
-    /** Whether the file's reads complete on the channel's own loop, so completions need no hand-over. */
-    private final boolean sameLoop;
-    /** Ring of read-ahead chunks: chunk i lives in slots[i % slots.length] from its read until it is handed out. */
-    private final Slot[] slots;
-    private final long chunkCount;
+    /** The reads ahead of the writer, and every chunk not handed out yet. */
+    private final ChunkReadAhead readAhead;
     private final Promise<Void> closeFuture;
 
     // Everything below is touched on the channel's event loop only.
-    private long handedOut;
-    private long issued;
     private long progress;
-    private int inFlight;
     private Throwable failure;
     private boolean closed;
     private boolean fileClosing;
@@ -96,7 +87,6 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
     private boolean writerWaiting;
     /** Inside readChunk: a read that completes synchronously must not resume the writer from within it. */
     private boolean inReadChunk;
-    private volatile int completionsOffLoop;
 
     /**
      * Streams the whole file in chunks of {@value #DEFAULT_CHUNK_SIZE} bytes; its size is read now.
@@ -135,14 +125,8 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
         this.offset = b.offset;
         this.length = length;
         this.chunkSize = b.chunkSize;
-        this.allocator = b.allocator;
-        this.alignment = b.file.isDirect() ? b.file.alignment() : 1;
-        this.sameLoop = b.file.completionLoop() == loop;
-        this.chunkCount = (length + chunkSize - 1) / chunkSize;
-        this.slots = new Slot[b.readahead];
-        for (int i = 0; i < slots.length; i++) {
-            slots[i] = new Slot();
-        }
+        this.readAhead = new ChunkReadAhead(b.channel, b.file, b.offset, length, b.chunkSize, b.readahead,
+                b.allocator, new ReadEvents());
         this.closeFuture = loop.newPromise();
     }
 
@@ -179,7 +163,7 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
 
     /** @return how many chunks are kept read or being read ahead of the writer */
     public int readahead() {
-        return slots.length;
+        return readAhead.readahead();
     }
 
     /**
@@ -196,7 +180,7 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
      */
     @Override
     public boolean isEndOfInput() {
-        return handedOut == chunkCount;
+        return readAhead.allHandedOut();
     }
 
     /**
@@ -219,7 +203,7 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
             return;
         }
         closed = true;
-        releaseReadyChunks();
+        readAhead.stop();
         closeFile();
     }
 
@@ -255,25 +239,21 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
         if (closed) {
             throw new ClosedChannelException();
         }
-        if (handedOut == chunkCount) {
+        if (readAhead.allHandedOut()) {
             return null;
         }
         inReadChunk = true;
         try {
-            startReads();
+            readAhead.startReads();
             throwIfFailed();
-            Slot slot = slots[(int) (handedOut % slots.length)];
-            if (!slot.ready) {
+            ByteBuf chunk = readAhead.take();
+            if (chunk == null) {
                 writerWaiting = true;
                 return null;
             }
-            ByteBuf chunk = slot.buf;
-            slot.buf = null;
-            slot.ready = false;
-            handedOut++;
             progress += chunk.readableBytes();
             // Refill the slot just freed; a failure of that read is thrown by the next call.
-            startReads();
+            readAhead.startReads();
             return chunk;
         } finally {
             inReadChunk = false;
@@ -294,12 +274,12 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
 
     /** For tests: chunks read or being read and not yet handed out. */
     int chunksAhead() {
-        return (int) (issued - handedOut);
+        return readAhead.chunksAhead();
     }
 
     /** For tests: read completions the file's completion loop delivered on a thread other than the channel's loop. */
     int completionsOffLoop() {
-        return completionsOffLoop;
+        return readAhead.completionsOffLoop();
     }
 
     @Override
@@ -321,75 +301,18 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
         }
     }
 
-    /** Starts reads until the ring is full or every chunk has been asked for. */
-    private void startReads() {
-        while (!closed && failure == null && issued < chunkCount && issued - handedOut < slots.length) {
-            long first = offset + issued * chunkSize;
-            int bytes = (int) Math.min(chunkSize, offset + length - first);
-            Slot slot = slots[(int) (issued % slots.length)];
-            slot.prepare(first, bytes);
-            issued++;
-            inFlight++;
-            slot.read();
-        }
-    }
-
-    private void onRead(Slot slot, int result, Throwable cause) {
-        inFlight--;
-        if (closed || failure != null) {
-            slot.release();
-            closeFutureIfDone();
+    /**
+     * Resumes the channel's {@link ChunkedWriteHandler} if readChunk suspended it, unless this runs inside
+     * readChunk, which a read completing synchronously must not re-enter.
+     */
+    private void resumeWriterIfWaiting() {
+        if (!writerWaiting || inReadChunk) {
             return;
         }
-        if (cause != null) {
-            slot.release();
-            fail(cause);
-            return;
-        }
-        ByteBuf buf = slot.buf;
-        int got = buf.writerIndex();
-        if (result > 0 && got < slot.needed && got % alignment == 0) {
-            inFlight++;
-            slot.read(); // a short read: continue it
-            return;
-        }
-        if (got < slot.needed) {
-            long end = slot.position + got;
-            slot.release();
-            fail(new EOFException(file.path() + ": end of file inside the range " + offset + "+" + length
-                    + " being sent (a read at byte " + end + " found no data)"));
-            return;
-        }
-        buf.setIndex(slot.skip, slot.needed);
-        slot.ready = true;
-        if (writerWaiting && !inReadChunk && slot == slots[(int) (handedOut % slots.length)]) {
-            writerWaiting = false;
-            resumeWriter();
-        }
-    }
-
-    private void fail(Throwable cause) {
-        failure = cause;
-        releaseReadyChunks();
-        closeFile();
-        if (writerWaiting && !inReadChunk) {
-            writerWaiting = false;
-            resumeWriter(); // so that readChunk throws and the write fails now
-        }
-    }
-
-    private void resumeWriter() {
+        writerWaiting = false;
         ChunkedWriteHandler writer = channel.pipeline().get(ChunkedWriteHandler.class);
         if (writer != null) {
             writer.resumeTransfer();
-        }
-    }
-
-    private void releaseReadyChunks() {
-        for (Slot slot : slots) {
-            if (slot.ready) {
-                slot.release();
-            }
         }
     }
 
@@ -417,85 +340,29 @@ public final class AioChunkedFile implements ChunkedInput<ByteBuf> {
     }
 
     private void closeFutureIfDone() {
-        if (fileClosed && inFlight == 0) {
+        if (fileClosed && readAhead.inFlight() == 0) {
             closeFuture.trySuccess(null);
         }
     }
 
-    /** One chunk of the ring: its buffer, where it reads, and the hand-over of its completion to the loop. */
-    private final class Slot implements AioCompletionHandler<Slot>, Runnable {
-        ByteBuf buf;
-        /** File position of the buffer's first byte (aligned down for DIRECT). */
-        long position;
-        /** Leading bytes read only to keep a DIRECT read aligned. */
-        int skip;
-        /** Bytes from the buffer's start that must be read: skip + the chunk's length. */
-        int needed;
-        boolean ready;
-        // A completion delivered off the channel's loop, handed over by run(); published by loop.execute.
-        private int result;
-        private Throwable cause;
-
-        void prepare(long first, int bytes) {
-            position = first - first % alignment;
-            skip = (int) (first - position);
-            needed = skip + bytes;
-            if (alignment > 1) {
-                int capacity = (needed + alignment - 1) / alignment * alignment;
-                buf = AioBuffers.directBuffer(file, capacity);
-            } else {
-                ByteBufAllocator alloc = allocator != null ? allocator : channel.alloc();
-                buf = alloc.directBuffer(needed, needed);
-            }
-            ready = false;
+    /** Acts on what the read-ahead reports: resumes the writer, fails the transfer, completes the close. Loop only. */
+    private final class ReadEvents implements ChunkReadAhead.Listener {
+        @Override
+        public void nextChunkReady() {
+            resumeWriterIfWaiting();
         }
 
-        void read() {
-            file.read(buf, position + buf.writerIndex(), this, this);
-        }
-
-        void release() {
-            ready = false;
-            if (buf != null) {
-                buf.release();
-                buf = null;
-            }
+        /** The next readChunk throws {@code cause}; the read-ahead has stopped and released its chunks already. */
+        @Override
+        public void readFailed(Throwable cause) {
+            failure = cause;
+            closeFile();
+            resumeWriterIfWaiting(); // so that readChunk throws and the write fails now
         }
 
         @Override
-        public void completed(int bytes, Slot attachment) {
-            deliver(bytes, null);
-        }
-
-        @Override
-        public void failed(Throwable failure, Slot attachment) {
-            deliver(0, failure);
-        }
-
-        private void deliver(int bytes, Throwable failure) {
-            if (sameLoop) {
-                if (!loop.inEventLoop()) {
-                    completionsOffLoop++; // single writer: the file's completion loop
-                }
-                onRead(this, bytes, failure);
-                return;
-            }
-            result = bytes;
-            cause = failure;
-            try {
-                loop.execute(this);
-            } catch (RejectedExecutionException e) {
-                // The channel's loop is gone, and with it any writer: give the buffer back here.
-                logger.debug("{}: event loop rejected a read completion; releasing its chunk", channel, e);
-                release();
-            }
-        }
-
-        @Override
-        public void run() {
-            Throwable failure = cause;
-            cause = null;
-            onRead(this, result, failure);
+        public void readEndedAfterStop() {
+            closeFutureIfDone();
         }
     }
 
