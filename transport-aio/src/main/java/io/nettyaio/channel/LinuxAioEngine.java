@@ -1,6 +1,7 @@
 package io.nettyaio.channel;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.InternalThreadLocalMap;
 import io.nettyaio.linux.AioContext;
 import io.nettyaio.linux.CompletionHandler;
 import io.nettyaio.linux.EventFd;
@@ -46,14 +47,15 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     /** How deep completions may nest when a handler issues the next cached read from inside the last one. */
     private static final int MAX_SYNC_DEPTH = 8;
     /**
-     * Cached reads completed on the calling thread between two reaps; past this, reads go to the kernel (which
-     * answers them from the cache as well) and complete with the next reap. A read completed at once has its
-     * promise done before the caller adds a listener, which then runs inside {@code addListener}; a listener that
-     * reads again makes a chain that Netty continues through its task queue once it is 8 deep. An epoll loop runs
-     * tasks for up to a second per turn and takes due scheduled tasks only at the start of one, so 16 such chains
-     * kept a scheduled task waiting for a second. Through the kernel, a chain moves at the pace of the loop's turns.
+     * Netty's listener nesting ({@code futureListenerStackDepth}) from which cached reads go to the kernel (which
+     * answers them from the cache as well) instead of completing at once. A read completed at once has its promise
+     * done before the caller adds a listener, which then runs inside {@code addListener}; a listener that reads
+     * again nests one level deeper, and at 8 Netty continues the chain through the loop's task queue. An epoll
+     * loop runs tasks for up to a second per turn and takes due scheduled tasks only at the start of one, so 16
+     * such chains kept a scheduled task waiting for a second. Through the kernel, a chain moves at the pace of the
+     * loop's turns, and a read asked for outside any listener (a new HTTP request, say) still completes at once.
      */
-    private static final int MAX_INLINE_READS_PER_REAP = 64;
+    private static final int MAX_LISTENER_DEPTH_FOR_INLINE = 4;
     /** preadv2 was refused in this process: the cached-read path is off for every loop. */
     private static volatile boolean cachedReadsRefused;
 
@@ -65,7 +67,6 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private final SubmitPolicy submitPolicy = new SubmitPolicy(SUBMIT_BATCH);
     private final IovecArray cachedReadIov;
     private int syncDepth;
-    private int inlineReads;
 
     private LinuxAioEngine(EventExecutor loop, BlockingIoExecutor blocking, AioMetrics metrics, AioContext context,
                            CompletionWait wait, SlotTable slots, SubmissionQueue submissions,
@@ -174,7 +175,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     void route(IoRequest r, boolean continuation) {
         switch (RequestRouter.route(r, continuation, slots.freeCount(), !waiting.isEmpty(),
                 CACHED_READ_FAST_PATH && !cachedReadsRefused && syncDepth < MAX_SYNC_DEPTH
-                        && inlineReads < MAX_INLINE_READS_PER_REAP,
+                        && InternalThreadLocalMap.get().futureListenerStackDepth() < MAX_LISTENER_DEPTH_FOR_INLINE,
                 RequestRouter.linuxAioCan(r))) {
             case RequestRouter.CACHED_READ:
                 readCached(r);
@@ -216,7 +217,6 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         if (res >= 0 && (res == r.remaining() || res == 0)) {
             metrics.recordCachedRead();
         }
-        inlineReads++;
         syncDepth++;
         try {
             onResult(r, res, true);
@@ -300,7 +300,6 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     @Override
     public void reap() {
         metrics.recordReap();
-        inlineReads = 0;
         int reaped = 0;
         submitPolicy.reapStarted();
         try {
