@@ -27,9 +27,10 @@ final class LibC {
 
         long syscall(long number, long a1, long a2, long a3, long a4);
 
-        long syscall(long number, long a1, long a2, long a3, long a4, long a5);
+        // No overload with five arguments: jnr-ffi's fast stub for six integer arguments passed a5 wrong here (an
+        // address inside code reached the kernel as io_getevents's timeout). Five go through the next one, a6 = 0.
 
-        /** Seven integer arguments leave jnr-ffi's fast stubs; only the availability probe calls this one. */
+        /** Seven integer arguments leave jnr-ffi's fast stubs, and every argument arrives (preadv2, io_getevents). */
         long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
 
         int open(String path, int flags, int mode);

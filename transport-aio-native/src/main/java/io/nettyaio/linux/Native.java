@@ -169,9 +169,14 @@ final class Native {
         throw new NativeIoException("io_submit", errno);
     }
 
-    /** io_getevents. EINTR is reported as 0 events (the kernel returns it even with SA_RESTART). */
+    /**
+     * io_getevents. EINTR is reported as 0 events (the kernel returns it even with SA_RESTART). Called through the
+     * seven-argument {@code syscall} overload with a trailing 0: jnr-ffi's fast stub for six integer arguments
+     * (number + 5) passed the fifth, the timeout, as an address inside code, so a wait with a timeout never timed
+     * out ({@code AioContextTest.shouldReturnNoEventWhenTheTimeoutPasses}).
+     */
     static int ioGetevents(long ctx, long minNr, long nr, long events, long timespec) throws NativeIoException {
-        long r = LIBC.syscall(SYSCALLS.ioGetevents, ctx, minNr, nr, events, timespec);
+        long r = LIBC.syscall(SYSCALLS.ioGetevents, ctx, minNr, nr, events, timespec, 0);
         if (r >= 0) {
             return (int) r;
         }

@@ -478,4 +478,31 @@ class AioContextTest extends NativeTestSupport {
     static SubmitErrorHandler failOnError() {
         return (iocb, e) -> fail("unexpected submit error: " + e);
     }
+
+    /**
+     * io_getevents's fifth argument, the timeout, must reach the kernel: with nothing in flight, a wait for one event
+     * returns none once the timeout has passed. Through jnr-ffi's fast stub for six integer arguments it arrived as
+     * an address inside code, read as a timespec of garbage: the wait ignored it (a 500 ms loop stall with a slow
+     * FUSE file in flight).
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldReturnNoEventWhenTheTimeoutPasses() throws Exception {
+        try (AioContext ctx = AioContext.open(4)) {
+            IoEventArray events = new IoEventArray(4);
+            try {
+                for (long timeoutMillis : new long[]{0, 50, 200}) {
+                    long start = System.nanoTime();
+                    int n = ctx.getEvents(events, 1, 4, TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+                    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    assertEquals(0, n, "events with nothing in flight");
+                    assertTrue(tookMillis >= timeoutMillis - 1, "returned after " + tookMillis + " ms, before the "
+                            + timeoutMillis + " ms timeout");
+                    assertTrue(tookMillis < timeoutMillis + 10_000, "returned after " + tookMillis + " ms");
+                }
+            } finally {
+                events.free();
+            }
+        }
+    }
 }
