@@ -9,7 +9,8 @@
 #                                        [--jar PATH] [--base-jar PATH] [--strace] [--java-opts "OPTS"]
 #   --device disk   a 1 GiB file under ./target/bench (default); ram: a 1 GiB file on ext4 over zram (root)
 #   --batches       "default" runs without the property; a number N runs with -Dio.nettyaio.submitBatch=N;
-#                   "getevents" is the default with -Dio.nettyaio.waitInGetevents=true
+#                   "getevents" runs with -Dio.nettyaio.waitInGetevents=true (the default since a later build),
+#                   "eventfd" with -Dio.nettyaio.waitInGetevents=false (poll + read of the eventfd)
 #   --base-jar      also runs this jar (an earlier build, "before") with its defaults, as engine aio-base
 #   --strace        after the sweep, counts io_submit, io_getevents, poll and read calls per request (the default,
 #                   and fio) at depths 1 and 32 on random reads
@@ -62,7 +63,7 @@ fio_run() { # rw depth json [extra fio args]
 bench_run() { # rw depth batch json
   local prop="" j=$jar
   case "$3" in
-    default) ;; base) j=$base_jar;; getevents) prop="-Dio.nettyaio.waitInGetevents=true";;
+    default) ;; base) j=$base_jar;; getevents) prop="-Dio.nettyaio.waitInGetevents=true";; eventfd) prop="-Dio.nettyaio.waitInGetevents=false";;
     *) prop="-Dio.nettyaio.submitBatch=$3";;
   esac
   # shellcheck disable=SC2086

@@ -7,20 +7,22 @@ import io.nettyaio.linux.NativeIoException;
 /**
  * The driver inside our own {@link AioEventLoop}: the loop sleeps on the {@link Doorbell}, reaps, runs tasks and
  * flushes once per turn, so handing a request to the engine is all a submit needs. The engine is chosen here, once
- * ({@link AioEngines}): Linux AIO on the eventfd (or, by property, in {@code io_getevents}), io_uring on a
+ * ({@link AioEngines}): Linux AIO sleeping in {@code io_getevents} (or, by property, on the eventfd), io_uring on a
  * ring the loop drives ({@link ManualIoUringRing}), or the blocking engine on a parking doorbell. Where Linux AIO is
  * available but short of a resource that comes back ({@code fs.aio-max-nr} used up, no descriptor free), the loop
  * starts on a {@link RecoveringEngine} (on the eventfd), which switches to Linux AIO when it can.
  */
 final class AioLoopDriver extends LoopDriver {
     /**
-     * System property: {@code true} makes Linux AIO loops sleep in {@code io_getevents} ({@link GeteventsWait}: one
-     * system call fewer per wake-up) instead of {@code poll(2)} on the eventfd. Off by default: with a FUSE file in
-     * flight, io_getevents was seen to ignore both its timeout and the wake-up poll until the FUSE request completed
-     * (a 500 ms loop stall in FaultInjectionTest), which is not understood yet. BENCHMARKS.md has both measured.
+     * System property, default {@code true}: Linux AIO loops sleep in {@code io_getevents} ({@link GeteventsWait}:
+     * it waits and reaps in one system call, where {@code false} makes them {@code poll(2)} the eventfd and then
+     * read it). Side by side on the quiet machine it was ahead at 7 of 8 points of depth 1 and 32, reads and writes,
+     * disk and zram, and brought depth 1 on zram within all of fio's marks (BENCHMARKS.md section 8). Its former
+     * 500 ms stall with FUSE reads in flight was io_getevents's timeout lost in the binding, fixed there.
      */
     static final String WAIT_IN_GETEVENTS_PROP_NAME = "io.nettyaio.waitInGetevents";
-    private static final boolean WAIT_IN_GETEVENTS = Boolean.getBoolean(WAIT_IN_GETEVENTS_PROP_NAME);
+    private static final boolean WAIT_IN_GETEVENTS =
+            Boolean.parseBoolean(System.getProperty(WAIT_IN_GETEVENTS_PROP_NAME, "true"));
     private final Doorbell doorbell;
 
     AioLoopDriver(AioEventLoop loop, IoEngine engine, Doorbell doorbell) {

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -77,10 +78,15 @@ class FutureRecipesTest {
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "recipe-pool"));
         try (AioFileChannel in = AioFileChannel.open(src, group.next(), READ);
              AioFileChannel out = AioFileChannel.open(dir.resolve("async-copy.txt"), group.next(), WRITE, CREATE)) {
+            // Where the recipe's last stage ran; a stage added to it after it completed would run on this thread
             AtomicReference<String> thread = new AtomicReference<>();
-            FutureRecipes.copyDurablyThenLeaveTheLoop(in, out, Unpooled.directBuffer(100), 0, pool)
-                    .thenAccept(n -> thread.set(Thread.currentThread().getName()))
+            Executor recording = task -> pool.execute(() -> {
+                thread.set(Thread.currentThread().getName());
+                task.run();
+            });
+            int n = FutureRecipes.copyDurablyThenLeaveTheLoop(in, out, Unpooled.directBuffer(100), 0, recording)
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertEquals(100, n);
             assertEquals("recipe-pool", thread.get());
         } finally {
             pool.shutdown();
