@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -62,9 +63,14 @@ class FutureRecipesTest {
         try (AioFileChannel in = AioFileChannel.open(src, loop, READ);
              AioFileChannel out = AioFileChannel.open(dst, loop, WRITE, CREATE)) {
             AtomicReference<Thread> ranOn = new AtomicReference<>();
-            int n = FutureRecipes.copyDurably(in, out, alloc.directBuffer(data.length), 0)
+            // The loop waits until the last stage is attached: attached to a completed stage, it would run here
+            CountDownLatch attached = new CountDownLatch(1);
+            loop.execute(() -> awaitQuietly(attached));
+            CompletableFuture<Integer> copied = FutureRecipes.copyDurably(in, out, alloc.directBuffer(data.length), 0)
                     .whenComplete((v, e) -> ranOn.set(Thread.currentThread()))
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    .toCompletableFuture();
+            attached.countDown();
+            int n = copied.get(30, TimeUnit.SECONDS);
             assertEquals(data.length, n);
             assertTrue(loop.inEventLoop(ranOn.get()), "the stages ran on the completion loop: " + ranOn.get());
         }
@@ -118,6 +124,14 @@ class FutureRecipesTest {
                     () -> FutureRecipes.readBlocking(ch, buf.clear(), 0)).get(30, TimeUnit.SECONDS));
             assertSame(BlockingOperationException.class, onLoop.getCause().getClass(), onLoop.toString());
             buf.release();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
