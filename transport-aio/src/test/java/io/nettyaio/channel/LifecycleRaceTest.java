@@ -551,7 +551,10 @@ class LifecycleRaceTest {
             System.out.printf("open/close x%d in %d ms: descriptors %d -> %d, %s%n", cycles,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), fdsBefore, fdsAfter,
                     NativeResources.summary());
-            assertEquals(fdsBefore, fdsAfter, "process descriptors");
+            // Process-wide: another suite's loop or the JVM may open or close one meanwhile; a leak per cycle would
+            // show thousands
+            assertTrue(Math.abs(fdsAfter - fdsBefore) <= 2, "process descriptors " + fdsBefore + " -> " + fdsAfter
+                    + " over " + cycles + " cycles");
             assertEquals(filesBefore, NativeResources.openFiles(), "open files");
         } finally {
             shutdown(group);
