@@ -87,7 +87,7 @@ final class NativeFileIo implements FileIo {
         return alignment.isReported() ? new int[]{alignment.memoryAlignment(), alignment.offsetAlignment()} : null;
     }
 
-    /** The first call on every file opened (FileOpener): where statx turns out refused, say so once. */
+    /** As the type read at open found it (no system call); a statx refusal was reported there, once. */
     @Override
     public boolean isDirectory() {
         return directory;
