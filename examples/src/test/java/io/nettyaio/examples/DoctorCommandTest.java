@@ -180,8 +180,8 @@ class DoctorCommandTest {
         Path file = dir.getParent().resolve("doctor-direct.dat");
         Files.write(file, new byte[4096]);
         boolean jdk;
-        try (FileChannel ignored = FileChannel.open(file, StandardOpenOption.READ,
-                com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+        try {
+            FileChannel.open(file, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT).close();
             jdk = true;
         } catch (IOException e) {
             jdk = false;

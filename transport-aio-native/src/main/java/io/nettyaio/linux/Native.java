@@ -212,18 +212,8 @@ final class Native {
         return fd;
     }
 
-    static final int F_GETFL = 3;
     static final int F_SETFL = 4;
     static final int SEEK_END = 2;
-
-    /** fcntl(F_GETFL): the descriptor's status flags. */
-    static int getStatusFlags(int fd) throws NativeIoException {
-        int flags = LIBC.fcntl(fd, F_GETFL, 0);
-        if (flags < 0) {
-            throw error("fcntl", "F_GETFL");
-        }
-        return flags;
-    }
 
     /** fcntl(F_SETFL). */
     static void setStatusFlags(int fd, int flags) throws NativeIoException {

@@ -133,21 +133,6 @@ public final class NativeFile implements AutoCloseable {
     }
 
     /**
-     * Sets or clears O_NONBLOCK on the open file description ({@code fcntl F_SETFL}), e.g. after a file opened with
-     * {@link OpenFlags#NONBLOCK} (so that opening a FIFO cannot block) turned out to be a regular file.
-     *
-     * @param nonBlocking whether O_NONBLOCK should be set
-     * @throws NativeIoException when fcntl fails
-     */
-    public void setNonBlocking(boolean nonBlocking) throws NativeIoException {
-        int flags = Native.getStatusFlags(fd);
-        int wanted = nonBlocking ? flags | Native.O_NONBLOCK : flags & ~Native.O_NONBLOCK;
-        if (wanted != flags) {
-            Native.setStatusFlags(fd, wanted);
-        }
-    }
-
-    /**
      * Replaces the status flags of the open file description in one call ({@code fcntl F_SETFL}, no F_GETFL first):
      * the kernel takes only O_APPEND, O_DIRECT, O_NOATIME, O_NONBLOCK and O_ASYNC from {@code flags} and ignores the
      * access mode and creation flags, so passing the flags the file was opened with, without

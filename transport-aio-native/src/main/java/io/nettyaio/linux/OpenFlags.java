@@ -24,7 +24,7 @@ public final class OpenFlags {
     /**
      * Open without waiting: a FIFO opened for reading does not wait for a writer (for writing, with no reader, the
      * open fails with ENXIO). No effect on reads and writes of regular files and block devices; see
-     * {@link NativeFile#setNonBlocking(boolean)} to clear it after checking what was opened.
+     * {@link NativeFile#setStatusFlags(int)} to clear it after checking what was opened.
      */
     public static final int NONBLOCK = Native.O_NONBLOCK;
     /** Do not update the access time (the caller must own the file). */

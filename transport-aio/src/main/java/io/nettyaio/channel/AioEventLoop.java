@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A completion loop: one thread that owns one engine and what it was opened with (with Linux AIO: an AIO context and
- * an eventfd). It sleeps in {@code poll(2)} on the eventfd, which both the kernel (on completion) and other threads
- * (on new tasks) ring; each turn it reaps every ready completion, runs tasks (requests handed over from other threads
+ * an eventfd). It sleeps in {@code io_getevents}, which returns on a completion or when another thread (with a new
+ * task) writes the eventfd ({@code io.nettyaio.waitInGetevents=false}: in {@code poll(2)} on the eventfd, which the
+ * kernel signals too); each turn it reaps every ready completion, runs tasks (requests handed over from other threads
  * among them), and submits everything prepared during the turn with one {@code io_submit}. Where Linux AIO is
  * unavailable it runs the blocking engine instead, with the same API.
  *

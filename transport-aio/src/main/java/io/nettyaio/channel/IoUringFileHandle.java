@@ -35,7 +35,7 @@ final class IoUringFileHandle implements IoUringIoHandle {
         if (r == null || !r.isValid()) {
             return 0;
         }
-        return r.submit(new IoUringIoOps(opcode, (byte) 0, ioPrio, fd, offset, address, length, opFlags, data,
+        return r.submit(new IoUringIoOps(opcode, (byte) 0, ioPrio, fd, offset, address, length, opFlags, (long) data,
                 (short) 0, (short) 0, 0, 0L));
     }
 

@@ -61,7 +61,9 @@ final class IoUringLoopDriver extends NettyLoopDriver {
                 handle.registered(f.getNow());
             } else {
                 if (loop.isShuttingDown()) {
-                    logger.debug("Cannot register the io_uring file engine on {}: it is shutting down", loop, f.cause()); // the requests fail, closed
+                    // The requests fail, closed: nothing to warn about
+                    logger.debug("Cannot register the io_uring file engine on {}: it is shutting down", loop,
+                            f.cause());
                 } else {
                     logger.warn("Cannot register the io_uring file engine on {}", loop, f.cause());
                 }

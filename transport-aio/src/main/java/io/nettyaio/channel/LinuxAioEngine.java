@@ -173,9 +173,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
 
     @Override
     void route(IoRequest r, boolean continuation) {
-        switch (RequestRouter.route(r, continuation, slots.freeCount(), !waiting.isEmpty(),
-                CACHED_READ_FAST_PATH && !cachedReadsRefused && syncDepth < MAX_SYNC_DEPTH
-                        && InternalThreadLocalMap.get().futureListenerStackDepth() < MAX_LISTENER_DEPTH_FOR_INLINE,
+        switch (RequestRouter.route(r, continuation, slots.freeCount(), !waiting.isEmpty(), cachedReadAllowed(r),
                 RequestRouter.linuxAioCan(r))) {
             case RequestRouter.CACHED_READ:
                 readCached(r);
@@ -192,6 +190,12 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             default:
                 toBlocking(r);
         }
+    }
+
+    /** @return whether {@code r} may try the cached-read fast path now (the listener depth read last: a lookup) */
+    private boolean cachedReadAllowed(IoRequest r) {
+        return CACHED_READ_FAST_PATH && !cachedReadsRefused && syncDepth < MAX_SYNC_DEPTH && r.isCachedReadCandidate()
+                && InternalThreadLocalMap.get().futureListenerStackDepth() < MAX_LISTENER_DEPTH_FOR_INLINE;
     }
 
     /** A buffered read served on the loop when the page cache has it; see the class comment. */

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -920,6 +921,34 @@ public abstract class AioFileChannelContractTest {
             assertEquals(BLOCK, await(ch.read(dst, 0)));
             dst.release();
         }
+    }
+
+    /**
+     * 500 reads of {@code ch}, whose listeners must all run on {@code loop}, and which the loop's own engine
+     * submitted (a loop of Netty's that drives the engine itself, with no thread of ours in between).
+     */
+    static void assertReadsCompleteOnlyOn(EventExecutor loop, AioFileChannel ch) throws Exception {
+        Set<Thread> listenerThreads = ConcurrentHashMap.newKeySet();
+        int n = 500;
+        CountDownLatch done = new CountDownLatch(n);
+        AtomicInteger ok = new AtomicInteger();
+        long submittedBefore = ch.metrics().submitted();
+        for (int i = 0; i < n; i++) {
+            ByteBuf dst = AioBuffers.directBuffer(ch, BLOCK);
+            ch.read(dst, (long) (i % 64) * BLOCK).addListener(f -> {
+                listenerThreads.add(Thread.currentThread());
+                if (f.isSuccess()) {
+                    ok.incrementAndGet();
+                }
+                dst.release();
+                done.countDown();
+            });
+        }
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        assertEquals(n, ok.get());
+        assertEquals(1, listenerThreads.size(), "listeners ran on " + listenerThreads);
+        assertTrue(loop.inEventLoop(listenerThreads.iterator().next()));
+        assertTrue(ch.metrics().submitted() - submittedBefore >= n, "the loop's own engine submitted them");
     }
 
     /**

@@ -61,27 +61,7 @@ class IoUringLoopChannelTest extends AioFileChannelContractTest {
         try (AioFileChannel ch = open(file, READ, AioOpenOption.DIRECT)) {
             assertSame(loop, ch.completionLoop(), "the io_uring loop itself reaps the completions");
             assertEquals("io_uring", ch.engine());
-            Set<Thread> listenerThreads = ConcurrentHashMap.newKeySet();
-            int n = 500;
-            CountDownLatch done = new CountDownLatch(n);
-            AtomicInteger ok = new AtomicInteger();
-            long submittedBefore = ch.metrics().submitted();
-            for (int i = 0; i < n; i++) {
-                ByteBuf dst = AioBuffers.directBuffer(ch, BLOCK);
-                ch.read(dst, (long) (i % 64) * BLOCK).addListener(f -> {
-                    listenerThreads.add(Thread.currentThread());
-                    if (f.isSuccess()) {
-                        ok.incrementAndGet();
-                    }
-                    dst.release();
-                    done.countDown();
-                });
-            }
-            assertTrue(done.await(30, TimeUnit.SECONDS));
-            assertEquals(n, ok.get());
-            assertEquals(1, listenerThreads.size(), "listeners ran on " + listenerThreads);
-            assertTrue(loop.inEventLoop(listenerThreads.iterator().next()));
-            assertTrue(ch.metrics().submitted() - submittedBefore >= n, "the io_uring engine submitted them");
+            assertReadsCompleteOnlyOn(loop, ch);
         }
     }
 
