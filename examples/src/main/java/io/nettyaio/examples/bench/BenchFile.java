@@ -1,5 +1,9 @@
 package io.nettyaio.examples.bench;
 
+import io.nettyaio.linux.NativeFile;
+import io.nettyaio.linux.NativeIoException;
+import io.nettyaio.linux.OpenFlags;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -53,6 +57,22 @@ final class BenchFile {
                 }
             }
             channel.force(true);
+        }
+    }
+
+    /**
+     * Drops the file's clean pages from the page cache ({@code posix_fadvise(POSIX_FADV_DONTNEED)}), as fio's
+     * {@code --invalidate=1} does before its run: buffered reads that follow go to the device.
+     *
+     * @param file the file
+     * @throws NativeIoException when it cannot be opened or the kernel refuses the advice
+     */
+    static void evictFromPageCache(Path file) throws NativeIoException {
+        NativeFile f = NativeFile.open(file.toString(), OpenFlags.RDONLY, 0);
+        try {
+            f.advise(0, 0, NativeFile.POSIX_FADV_DONTNEED);
+        } finally {
+            f.close();
         }
     }
 }

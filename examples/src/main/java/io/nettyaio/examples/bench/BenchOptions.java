@@ -12,6 +12,7 @@ import java.nio.file.Paths;
  * @param bs      {@code --bs}, bytes per request
  * @param iodepth {@code --iodepth}, requests kept in flight per loop
  * @param direct  {@code --direct}, O_DIRECT
+ * @param cold    {@code --cold}: the file's pages are dropped from the page cache when the measured window starts
  * @param size    {@code --size}, bytes of the file that requests touch
  * @param runtime {@code --runtime}, measured seconds
  * @param warmup  {@code --warmup}, seconds run before measuring
@@ -20,7 +21,8 @@ import java.nio.file.Paths;
  * @param json    {@code --json}
  * @param help    {@code --help} or {@code -h}
  */
-public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodepth, boolean direct, long size,
+public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodepth, boolean direct, boolean cold,
+                           long size,
                            double runtime, double warmup, Path file, int loops, boolean json, boolean help) {
 
     /** The file used when {@code --file} is not given, relative to the working directory. */
@@ -35,11 +37,11 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
     /**
      * Returns the options used when a flag is not given.
      *
-     * @return {@code --engine aio --rw randread --bs 4k --iodepth 32 --direct true --size 256m --runtime 10
-     *         --warmup 2 --loops 1}
+     * @return {@code --engine aio --rw randread --bs 4k --iodepth 32 --direct true --cold false --size 256m
+     *         --runtime 10 --warmup 2 --loops 1}
      */
     public static BenchOptions defaults() {
-        return new BenchOptions(EngineKind.AIO, Pattern.RANDREAD, 4096, 32, true, 256L << 20, 10, 2, DEFAULT_FILE,
+        return new BenchOptions(EngineKind.AIO, Pattern.RANDREAD, 4096, 32, true, false, 256L << 20, 10, 2, DEFAULT_FILE,
                 1, false, false);
     }
 
@@ -59,6 +61,7 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
         String sizeText = null;
         int iodepth = d.iodepth;
         boolean direct = d.direct;
+        boolean cold = d.cold;
         long size = d.size;
         double runtime = d.runtime;
         double warmup = d.warmup;
@@ -88,7 +91,8 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
             }
             if (!isValueFlag(flag)) {
                 throw new BenchUsageException("unknown flag: " + arg
-                        + " (expected one of: --engine, --rw, --bs, --iodepth, --direct, --size, --runtime, --warmup,"
+                        + " (expected one of: --engine, --rw, --bs, --iodepth, --direct, --cold, --size, --runtime,"
+                        + " --warmup,"
                         + " --file, --loops, --json, --help)");
             }
             if (value == null) {
@@ -117,6 +121,9 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
                 case "--direct":
                     direct = parseBoolean(flag, value);
                     break;
+                case "--cold":
+                    cold = parseBoolean(flag, value);
+                    break;
                 case "--size":
                     size = Sizes.parse(flag, value);
                     sizeText = value;
@@ -143,13 +150,17 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
         if (direct && bs % MIN_DIRECT_ALIGNMENT != 0) {
             throw BenchUsageException.badValue("--bs", bsText, "a multiple of 512 with --direct true");
         }
+        if (cold && (direct || !pattern.isRead())) {
+            throw BenchUsageException.badValue("--cold", "true", "--direct false and a read pattern (randread or read):"
+                    + " it empties the page cache that buffered reads go through");
+        }
         if (bs > size) {
             throw sizeText == null
                     ? BenchUsageException.badValue("--bs", bsText, "at most --size, " + Sizes.format(size))
                     : BenchUsageException.badValue("--size", sizeText, "at least --bs, " + bsText);
         }
-        return new BenchOptions(engine, pattern, (int) bs, iodepth, direct, size, runtime, warmup, file, loops, json,
-                help);
+        return new BenchOptions(engine, pattern, (int) bs, iodepth, direct, cold, size, runtime, warmup, file, loops,
+                json, help);
     }
 
     /**
@@ -159,17 +170,19 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
      * @return the copy
      */
     public BenchOptions withEngine(EngineKind other) {
-        return new BenchOptions(other, pattern, bs, iodepth, direct, size, runtime, warmup, file, loops, json, help);
+        return new BenchOptions(other, pattern, bs, iodepth, direct, cold, size, runtime, warmup, file, loops, json,
+                help);
     }
 
     /**
-     * Returns a copy with another {@code --direct}.
+     * Returns a copy with another {@code --direct}; {@code --cold} is dropped with O_DIRECT.
      *
      * @param other the new value
      * @return the copy
      */
     public BenchOptions withDirect(boolean other) {
-        return new BenchOptions(engine, pattern, bs, iodepth, other, size, runtime, warmup, file, loops, json, help);
+        return new BenchOptions(engine, pattern, bs, iodepth, other, cold && !other, size, runtime, warmup, file, loops,
+                json, help);
     }
 
     /**
@@ -180,8 +193,8 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
      * @return the copy
      */
     public BenchOptions withTimes(double newRuntime, double newWarmup) {
-        return new BenchOptions(engine, pattern, bs, iodepth, direct, size, newRuntime, newWarmup, file, loops, json,
-                help);
+        return new BenchOptions(engine, pattern, bs, iodepth, direct, cold, size, newRuntime, newWarmup, file, loops,
+                json, help);
     }
 
     private static String expectedFor(String flag) {
@@ -197,6 +210,7 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
             case "--loops":
                 return "a positive integer";
             case "--direct":
+            case "--cold":
                 return "true or false";
             case "--runtime":
             case "--warmup":
@@ -213,6 +227,7 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
             case "--bs":
             case "--iodepth":
             case "--direct":
+            case "--cold":
             case "--size":
             case "--runtime":
             case "--warmup":

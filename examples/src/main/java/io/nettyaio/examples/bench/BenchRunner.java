@@ -39,6 +39,10 @@ final class BenchRunner {
             String label = options.engine().flagValue() + " " + options.pattern().flagValue() + " "
                     + Sizes.format(options.bs()).replace(" ", "") + " x" + options.iodepth();
             phase(label, "warmup", options.warmup(), measurement, flight);
+            if (options.cold()) {
+                // The warm-up ran the JIT and the first collections; the measured window starts with a cold file
+                BenchFile.evictFromPageCache(options.file());
+            }
             measurement.begin();
             phase(label, "run", options.runtime(), measurement, flight);
             result = measurement.end(options).withIoEngine(engine.ioEngine());

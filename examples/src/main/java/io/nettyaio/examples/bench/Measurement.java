@@ -64,12 +64,13 @@ final class Measurement {
         }
         long endNanos = System.nanoTime();
         long endCpuNanos = CpuClock.processCpuNanos();
-        poll();
-        measuring = false;
+        // Before the drain below: on two cores its work on this thread can keep a loop off a CPU
         long stall = 0;
         for (StallProbe probe : probes) {
             stall = Math.max(stall, probe.maxLateNanos());
         }
+        poll();
+        measuring = false;
         double cpuSeconds = startCpuNanos < 0 || endCpuNanos < 0 ? Double.NaN : (endCpuNanos - startCpuNanos) / 1e9;
         return BenchResult.of(options, total, (endNanos - startNanos) / 1e9, cpuSeconds, stall);
     }

@@ -19,6 +19,8 @@ final class Usage {
             "  --iodepth N         requests in flight per loop, 1 to " + BenchOptions.MAX_IODEPTH + " (default 32)",
             "  --direct true|false O_DIRECT, bypassing the page cache (default true); --bs must then be a multiple",
             "                      of the file's alignment (512 or 4096; the JDK engines want the file system's block)",
+            "  --cold true|false   drop the file's pages from the page cache after the warm-up, so the measured",
+            "                      window starts cold, as fio's --invalidate=1 (default false; --direct false, reads)",
             "  --size BYTES        bytes of the file the requests touch, suffixes k, m, g (default 256m)",
             "  --runtime SECONDS   measured time, decimals allowed (default 10)",
             "  --warmup SECONDS    time run before measuring, not counted (default 2)",

@@ -13,11 +13,12 @@ class BenchOptionsTest {
 
     @Test
     void shouldParseEveryFlag() throws BenchUsageException {
-        BenchOptions o = BenchOptions.parse(new String[] {"--engine", "jdk-sync", "--rw", "write", "--bs", "1m",
-            "--iodepth", "8", "--direct", "false", "--size", "1g", "--runtime", "2.5", "--warmup", "0", "--file",
-            "x/y.dat", "--loops", "2", "--json"});
+        BenchOptions o = BenchOptions.parse(new String[] {"--engine", "jdk-sync", "--rw", "read", "--bs", "1m",
+            "--iodepth", "8", "--direct", "false", "--cold", "true", "--size", "1g", "--runtime", "2.5", "--warmup",
+            "0", "--file", "x/y.dat", "--loops", "2", "--json"});
         assertEquals(EngineKind.JDK_SYNC, o.engine());
-        assertEquals(Pattern.WRITE, o.pattern());
+        assertEquals(Pattern.READ, o.pattern());
+        assertTrue(o.cold());
         assertEquals(1 << 20, o.bs());
         assertEquals(8, o.iodepth());
         assertFalse(o.direct());
@@ -47,6 +48,7 @@ class BenchOptionsTest {
         assertEquals(4096, d.bs());
         assertEquals(32, d.iodepth());
         assertTrue(d.direct());
+        assertFalse(d.cold());
         assertEquals(256L << 20, d.size());
         assertEquals(1, d.loops());
         assertEquals(BenchOptions.DEFAULT_FILE, d.file());
@@ -68,6 +70,7 @@ class BenchOptionsTest {
         assertMessage("--iodepth: 0 (expected: an integer from 1 to 4096)", "--iodepth", "0");
         assertMessage("--iodepth: many (expected: an integer from 1 to 4096)", "--iodepth", "many");
         assertMessage("--direct: yes (expected: true or false)", "--direct", "yes");
+        assertMessage("--cold: 1 (expected: true or false)", "--cold", "1");
         assertMessage("--runtime: 0 (expected: seconds, more than 0, like 10 or 2.5)", "--runtime", "0");
         assertMessage("--runtime: NaN (expected: seconds, more than 0, like 10 or 2.5)", "--runtime", "NaN");
         assertMessage("--warmup: -1 (expected: seconds, 0 or more, like 2 or 0.5)", "--warmup", "-1");
@@ -77,8 +80,8 @@ class BenchOptionsTest {
 
     @Test
     void shouldRejectUnknownFlagsAndMissingValues() {
-        assertMessage("unknown flag: --numjobs (expected one of: --engine, --rw, --bs, --iodepth, --direct, --size,"
-                + " --runtime, --warmup, --file, --loops, --json, --help)", "--numjobs", "4");
+        assertMessage("unknown flag: --numjobs (expected one of: --engine, --rw, --bs, --iodepth, --direct, --cold,"
+                + " --size, --runtime, --warmup, --file, --loops, --json, --help)", "--numjobs", "4");
         assertMessage("--bs: missing value (expected: a size in bytes like 4096, 4k, 256m or 1g)", "--bs");
         assertMessage("--json: yes (expected: no value)", "--json=yes");
     }
@@ -88,6 +91,18 @@ class BenchOptionsTest {
         assertMessage("--bs: 1000 (expected: a multiple of 512 with --direct true)", "--bs", "1000");
         assertMessage("--size: 1k (expected: at least --bs, 4k)", "--bs", "4k", "--size", "1k");
         assertMessage("--bs: 512m (expected: at most --size, 256 MiB)", "--bs", "512m");
+        String coldNeeds = "--cold: true (expected: --direct false and a read pattern (randread or read): it empties"
+                + " the page cache that buffered reads go through)";
+        assertMessage(coldNeeds, "--cold", "true");
+        assertMessage(coldNeeds, "--cold", "true", "--direct", "false", "--rw", "randwrite");
+    }
+
+    @Test
+    void shouldDropColdWithDirect() throws BenchUsageException {
+        BenchOptions cold = BenchOptions.parse(new String[] {"--cold", "true", "--direct", "false"});
+        assertTrue(cold.cold());
+        assertFalse(cold.withDirect(true).cold());
+        assertTrue(cold.withDirect(false).cold());
     }
 
     @Test
