@@ -15,5 +15,22 @@ public enum AioOpenOption implements OpenOption {
     /** {@code O_DSYNC}: each write is durable (data and the metadata needed to read it) when it completes. */
     DSYNC,
     /** {@code O_NOATIME}: do not update the access time on reads (the caller must own the file). */
-    NOATIME
+    NOATIME,
+    /**
+     * {@code posix_fadvise(POSIX_FADV_RANDOM)} once the file is open: the kernel reads only the pages asked for, with
+     * no readahead. For random reads of a file larger than the page cache holds: with readahead (up to
+     * {@code read_ahead_kb}, 8 MiB on some machines) each miss fills the device queue with pages nobody asked for, and
+     * a read that starts such readahead waits for the device's request slots, on the event loop when it runs there
+     * (the io_uring engine's first attempt, the Linux AIO engine's cached-read attempt). fio gives the same advice
+     * for its random workloads by default ({@code fadvise_hint}). It applies to this channel's descriptor only;
+     * buffered I/O only (with {@link #DIRECT} there is no readahead and the advice is not given). The blocking
+     * engine opens files through the JDK, which has no such call: there it is ignored.
+     */
+    RANDOM_ACCESS,
+    /**
+     * {@code posix_fadvise(POSIX_FADV_SEQUENTIAL)} once the file is open: the kernel doubles its readahead for this
+     * descriptor. For files read from start to end (streaming, replay of a log). Buffered I/O only, as
+     * {@link #RANDOM_ACCESS}; ignored by the blocking engine. At most one of the two.
+     */
+    SEQUENTIAL_ACCESS
 }

@@ -54,6 +54,10 @@ final class NativeFileIo implements FileIo {
                 throw FileOpener.unsupportedType(path, type);
             }
             file.setStatusFlags(options.nativeFlags());
+            int advice = options.accessAdvice();
+            if (advice != NativeFile.POSIX_FADV_NORMAL && type != FileType.DIRECTORY) {
+                file.advise(0, 0, advice);
+            }
             success = true;
             return new NativeFileIo(file, type == FileType.DIRECTORY);
         } finally {

@@ -1,5 +1,6 @@
 package io.nettyaio.channel;
 
+import io.nettyaio.linux.NativeFile;
 import io.nettyaio.linux.OpenFlags;
 
 import java.nio.file.OpenOption;
@@ -23,9 +24,12 @@ final class OpenOptions {
     final boolean noatime;
     /** The channel's default I/O priority, or {@code null}. */
     final AioIoPriority priority;
+    /** RANDOM_ACCESS or SEQUENTIAL_ACCESS, or {@code null}. */
+    final AioOpenOption access;
 
     private OpenOptions(boolean read, boolean write, boolean create, boolean createNew, boolean truncate,
-                        boolean dsync, boolean direct, boolean noatime, AioIoPriority priority) {
+                        boolean dsync, boolean direct, boolean noatime, AioIoPriority priority,
+                        AioOpenOption access) {
         this.read = read;
         this.write = write;
         this.create = create;
@@ -35,11 +39,13 @@ final class OpenOptions {
         this.direct = direct;
         this.noatime = noatime;
         this.priority = priority;
+        this.access = access;
     }
 
     /**
      * @throws NullPointerException naming the null element
-     * @throws IllegalArgumentException for an unsupported option, or CREATE/TRUNCATE without WRITE
+     * @throws IllegalArgumentException for an unsupported option, CREATE/TRUNCATE without WRITE, or both access
+     *         hints
      */
     static OpenOptions parse(OpenOption... options) {
         boolean read = false;
@@ -51,6 +57,7 @@ final class OpenOptions {
         boolean direct = false;
         boolean noatime = false;
         AioIoPriority priority = null;
+        AioOpenOption access = null;
         for (int i = 0; i < options.length; i++) {
             OpenOption o = options[i];
             if (o == null) {
@@ -72,6 +79,12 @@ final class OpenOptions {
                 direct = true;
             } else if (o == AioOpenOption.NOATIME) {
                 noatime = true;
+            } else if (o == AioOpenOption.RANDOM_ACCESS || o == AioOpenOption.SEQUENTIAL_ACCESS) {
+                if (access != null && access != o) {
+                    throw new IllegalArgumentException("options: " + Arrays.toString(options)
+                            + " (expected: at most one of RANDOM_ACCESS and SEQUENTIAL_ACCESS)");
+                }
+                access = (AioOpenOption) o;
             } else if (o instanceof AioIoPriority) {
                 priority = (AioIoPriority) o;
                 IllegalArgumentException denied = RequestChecks.priority(priority);
@@ -80,7 +93,8 @@ final class OpenOptions {
                 }
             } else {
                 throw new IllegalArgumentException("options[" + i + "]: " + o + " (expected: READ, WRITE, CREATE, "
-                        + "CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC, DIRECT, NOATIME or an AioIoPriority)");
+                        + "CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC, DIRECT, NOATIME, RANDOM_ACCESS, SEQUENTIAL_ACCESS"
+                        + " or an AioIoPriority)");
             }
         }
         if (!write && (create || createNew || truncate)) {
@@ -88,7 +102,7 @@ final class OpenOptions {
                     + " (expected: WRITE with CREATE, CREATE_NEW or TRUNCATE_EXISTING)");
         }
         return new OpenOptions(read || !write, write, create, createNew, truncate, dsync, direct, noatime,
-                priority);
+                priority, access);
     }
 
     /** @return the flags for open(2) */
@@ -114,7 +128,18 @@ final class OpenOptions {
         return flags;
     }
 
-    /** @return the options for {@code FileChannel.open}; O_NOATIME has no JDK equivalent and is left out */
+    /**
+     * @return the {@code posix_fadvise} advice to give once the file is open, or {@code POSIX_FADV_NORMAL} for none
+     *         (no access hint, or O_DIRECT, where the kernel reads ahead nothing)
+     */
+    int accessAdvice() {
+        if (direct || access == null) {
+            return NativeFile.POSIX_FADV_NORMAL;
+        }
+        return access == AioOpenOption.RANDOM_ACCESS ? NativeFile.POSIX_FADV_RANDOM : NativeFile.POSIX_FADV_SEQUENTIAL;
+    }
+
+    /** @return the options for {@code FileChannel.open}; O_NOATIME and the access hints have no JDK equivalent */
     Set<OpenOption> jdkOptions() {
         Set<OpenOption> options = new HashSet<>();
         if (read) {

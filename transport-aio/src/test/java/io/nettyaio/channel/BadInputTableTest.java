@@ -416,7 +416,12 @@ class BadInputTableTest {
             row("unsupported option", fx -> throwsNow(
                 () -> AioFileChannel.open(fx.file, loop, READ, StandardOpenOption.APPEND),
                     IllegalArgumentException.class, "options[1]: APPEND (expected: READ, WRITE, CREATE, "
-                    + "CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC, DIRECT, NOATIME or an AioIoPriority)")),
+                    + "CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC, DIRECT, NOATIME, RANDOM_ACCESS, SEQUENTIAL_ACCESS"
+                    + " or an AioIoPriority)")),
+            row("both access hints", fx -> throwsNow(() -> AioFileChannel.open(fx.file, loop, READ,
+                    AioOpenOption.RANDOM_ACCESS, AioOpenOption.SEQUENTIAL_ACCESS), IllegalArgumentException.class,
+                    "options: [READ, RANDOM_ACCESS, SEQUENTIAL_ACCESS] (expected: at most one of RANDOM_ACCESS and"
+                    + " SEQUENTIAL_ACCESS)")),
             row("read on a write-only channel", fx -> fails(fx.writeOnly.read(fx.direct16(), 0),
                     NonReadableChannelException.class,
                     "read on " + fx.file + ", opened without READ (expected: a channel opened with READ)")),

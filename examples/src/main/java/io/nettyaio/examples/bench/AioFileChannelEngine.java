@@ -57,9 +57,10 @@ final class AioFileChannelEngine implements Engine {
             throw new IOException("cannot create " + options.loops() + " AIO event loop(s) of capacity "
                     + options.iodepth() + ": " + cause.getMessage(), e);
         }
-        OpenOption[] openOptions = options.direct()
-                ? new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE, AioOpenOption.DIRECT}
-                : new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
+        // Buffered I/O gets the access advice fio gives by default (fadvise_hint=1): no readahead for random I/O
+        OpenOption[] openOptions = {StandardOpenOption.READ, StandardOpenOption.WRITE,
+            options.direct() ? AioOpenOption.DIRECT
+                    : options.pattern().isRandom() ? AioOpenOption.RANDOM_ACCESS : AioOpenOption.SEQUENTIAL_ACCESS};
         List<Slot[]> lanes = new ArrayList<>();
         int lane = 0;
         for (EventExecutor loop : group) {
