@@ -116,6 +116,11 @@ final class IoUringLoopDriver extends NettyLoopDriver {
         }
 
         @Override
+        public void submitNow() {
+            // Netty's loop submits after its tasks
+        }
+
+        @Override
         public boolean isDrivenByEngine() {
             return false;
         }

@@ -28,6 +28,12 @@ interface IoUringRing {
      */
     void releaseLater(Runnable release);
 
+    /**
+     * Hands what is queued to the kernel now, without waiting, and records the completions that are ready; outside
+     * the ring's run only. Where Netty's loop drives the ring, this does nothing (Netty submits after its tasks).
+     */
+    void submitNow();
+
     /** @return whether the engine's loop drives the ring itself (our own loop), rather than Netty's loop */
     boolean isDrivenByEngine();
 }

@@ -101,6 +101,13 @@ final class ManualIoUringRing implements Doorbell, IoUringRing {
     }
 
     @Override
+    public void submitNow() {
+        if (ring.inEventLoop()) {
+            ring.runNow();
+        }
+    }
+
+    @Override
     public boolean isDrivenByEngine() {
         return ring.inEventLoop();
     }

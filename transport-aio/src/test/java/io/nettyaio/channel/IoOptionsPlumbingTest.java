@@ -85,6 +85,10 @@ class IoOptionsPlumbingTest {
             }
 
             @Override
+            public void submitNow() {
+            }
+
+            @Override
             public void releaseLater(Runnable release) {
                 release.run();
             }
