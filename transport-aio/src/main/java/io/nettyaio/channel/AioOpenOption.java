@@ -23,14 +23,16 @@ public enum AioOpenOption implements OpenOption {
      * a read that starts such readahead waits for the device's request slots, on the event loop when it runs there
      * (the io_uring engine's first attempt, the Linux AIO engine's cached-read attempt). fio gives the same advice
      * for its random workloads by default ({@code fadvise_hint}). It applies to this channel's descriptor only;
-     * buffered I/O only (with {@link #DIRECT} there is no readahead and the advice is not given). The blocking
-     * engine opens files through the JDK, which has no such call: there it is ignored.
+     * buffered I/O only (with {@link #DIRECT} there is no readahead and the advice is not given). Ignored where the
+     * file is opened through the JDK's {@code FileChannel} (the blocking engine without the native binding), which
+     * has no such call. {@code open} fails with an {@link java.io.IOException} naming the option if the kernel
+     * refuses the advice.
      */
     RANDOM_ACCESS,
     /**
      * {@code posix_fadvise(POSIX_FADV_SEQUENTIAL)} once the file is open: the kernel doubles its readahead for this
      * descriptor. For files read from start to end (streaming, replay of a log). Buffered I/O only, as
-     * {@link #RANDOM_ACCESS}; ignored by the blocking engine. At most one of the two.
+     * {@link #RANDOM_ACCESS}, and ignored where {@link #RANDOM_ACCESS} is. At most one of the two.
      */
     SEQUENTIAL_ACCESS
 }

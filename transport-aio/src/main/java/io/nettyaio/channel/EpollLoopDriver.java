@@ -90,7 +90,8 @@ final class EpollLoopDriver extends NettyLoopDriver {
                 f.getNow().submit(EpollIoOps.EPOLLIN);
             } else {
                 if (loop.isShuttingDown()) {
-                    logger.debug("Cannot register the AIO eventfd on {}: it is shutting down", loop, f.cause()); // the requests fail, closed
+                    // expected while the loop closes: its requests fail as closed
+                    logger.debug("Cannot register the AIO eventfd on {}: it is shutting down", loop, f.cause());
                 } else {
                     logger.warn("Cannot register the AIO eventfd on {}", loop, f.cause());
                 }

@@ -56,7 +56,11 @@ final class NativeFileIo implements FileIo {
             file.setStatusFlags(options.nativeFlags());
             int advice = options.accessAdvice();
             if (advice != NativeFile.POSIX_FADV_NORMAL && type != FileType.DIRECTORY) {
-                file.advise(0, 0, advice);
+                try {
+                    file.advise(0, 0, advice);
+                } catch (NativeIoException e) {
+                    throw new IOException(path + ": cannot apply " + options.access + ": " + e.getMessage(), e);
+                }
             }
             success = true;
             return new NativeFileIo(file, type == FileType.DIRECTORY);

@@ -93,8 +93,8 @@ final class OpenOptions {
                 }
             } else {
                 throw new IllegalArgumentException("options[" + i + "]: " + o + " (expected: READ, WRITE, CREATE, "
-                        + "CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC, DIRECT, NOATIME, RANDOM_ACCESS, SEQUENTIAL_ACCESS"
-                        + " or an AioIoPriority)");
+                        + "CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC, DIRECT, NOATIME, RANDOM_ACCESS,"
+                        + " SEQUENTIAL_ACCESS or an AioIoPriority)");
             }
         }
         if (!write && (create || createNew || truncate)) {
@@ -136,7 +136,8 @@ final class OpenOptions {
         if (direct || access == null) {
             return NativeFile.POSIX_FADV_NORMAL;
         }
-        return access == AioOpenOption.RANDOM_ACCESS ? NativeFile.POSIX_FADV_RANDOM : NativeFile.POSIX_FADV_SEQUENTIAL;
+        return access == AioOpenOption.RANDOM_ACCESS
+                ? NativeFile.POSIX_FADV_RANDOM : NativeFile.POSIX_FADV_SEQUENTIAL;
     }
 
     /** @return the options for {@code FileChannel.open}; O_NOATIME and the access hints have no JDK equivalent */

@@ -1,7 +1,7 @@
 package io.nettyaio.examples.bench;
 
 import io.nettyaio.linux.NativeFile;
-import io.nettyaio.linux.NativeIoException;
+import io.nettyaio.linux.NativeLibrary;
 import io.nettyaio.linux.OpenFlags;
 
 import java.io.IOException;
@@ -62,12 +62,16 @@ final class BenchFile {
 
     /**
      * Drops the file's clean pages from the page cache ({@code posix_fadvise(POSIX_FADV_DONTNEED)}), as fio's
-     * {@code --invalidate=1} does before its run: buffered reads that follow go to the device.
+     * {@code --invalidate=1} does when it opens the file: buffered reads that follow go to the device.
      *
      * @param file the file
-     * @throws NativeIoException when it cannot be opened or the kernel refuses the advice
+     * @throws IOException when the native binding is unavailable, or the file cannot be opened or advised
      */
-    static void evictFromPageCache(Path file) throws NativeIoException {
+    static void evictFromPageCache(Path file) throws IOException {
+        if (!NativeLibrary.isLoaded()) {
+            throw new IOException("--cold true: the native binding is unavailable, so the page cache cannot be told"
+                    + " to drop " + file);
+        }
         NativeFile f = NativeFile.open(file.toString(), OpenFlags.RDONLY, 0);
         try {
             f.advise(0, 0, NativeFile.POSIX_FADV_DONTNEED);

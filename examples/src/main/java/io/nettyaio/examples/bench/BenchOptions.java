@@ -41,8 +41,8 @@ public record BenchOptions(EngineKind engine, Pattern pattern, int bs, int iodep
      *         --runtime 10 --warmup 2 --loops 1}
      */
     public static BenchOptions defaults() {
-        return new BenchOptions(EngineKind.AIO, Pattern.RANDREAD, 4096, 32, true, false, 256L << 20, 10, 2, DEFAULT_FILE,
-                1, false, false);
+        return new BenchOptions(EngineKind.AIO, Pattern.RANDREAD, 4096, 32, true, false, 256L << 20, 10, 2,
+                DEFAULT_FILE, 1, false, false);
     }
 
     /**

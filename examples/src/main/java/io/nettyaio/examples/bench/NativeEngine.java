@@ -49,8 +49,17 @@ final class NativeEngine implements Engine {
         for (int lane = 0; lane < options.loops(); lane++) {
             Offsets offsets = new Offsets(options.pattern().isRandom(), options.bs(), options.size(),
                     lane * (options.size() / options.bs() / options.loops()));
-            Lane l = new Lane(NativeFile.open(options.file().toString(), flags, 0), options, offsets,
-                    measurement.newRecorder(), flight);
+            NativeFile file = NativeFile.open(options.file().toString(), flags, 0);
+            if (!options.direct()) { // the advice fio gives by default (fadvise_hint=1), as the aio engine does
+                try {
+                    file.advise(0, 0, options.pattern().isRandom()
+                            ? NativeFile.POSIX_FADV_RANDOM : NativeFile.POSIX_FADV_SEQUENTIAL);
+                } catch (NativeIoException e) {
+                    file.close();
+                    throw e;
+                }
+            }
+            Lane l = new Lane(file, options, offsets, measurement.newRecorder(), flight);
             lanes.add(l);
             threads.add(DaemonThreads.named("bench-native").newThread(l));
         }
