@@ -7,10 +7,13 @@
 # usage: examples/bench/latency-sweep.sh [--device disk|ram] [--depths 1,4,32,128] [--rw randread,randwrite]
 #                                        [--batches default,0,1,4,8,16] [--rounds N] [--runtime S] [--warmup S]
 #                                        [--jar PATH] [--base-jar PATH] [--strace] [--java-opts "OPTS"]
+#                                        [--load PERCENT]
 #   --device disk   a 1 GiB file under ./target/bench (default); ram: a 1 GiB file on ext4 over zram (root)
 #   --batches       "default" runs without the property; a number N runs with -Dio.nettyaio.submitBatch=N;
 #                   "getevents" runs with -Dio.nettyaio.waitInGetevents=true (the default since a later build),
-#                   "eventfd" with -Dio.nettyaio.waitInGetevents=false (poll + read of the eventfd)
+#                   "eventfd" with -Dio.nettyaio.waitInGetevents=false (poll + read of the eventfd); "native" runs
+#                   the bench's native engine (the Linux AIO binding on one thread, no Netty: Artemis-class)
+#   --load PERCENT  a second process keeps every core busy PERCENT of the time for the whole run (cpu-load.sh)
 #   --base-jar      also runs this jar (an earlier build, "before") with its defaults, as engine aio-base
 #   --strace        after the sweep, counts io_submit, io_getevents, poll and read calls per request (the default,
 #                   and fio) at depths 1 and 32 on random reads
@@ -20,22 +23,23 @@
 # disk file stays under target/bench (delete it with the target directory).
 set -euo pipefail
 device=disk depths=1,4,32,128 rws=randread,randwrite batches=default,0,1,4,8,16 rounds=3 runtime=5 warmup=2
-jar=examples/target/netty-aio-examples.jar base_jar="" do_strace=0 jopts=""
+jar=examples/target/netty-aio-examples.jar base_jar="" do_strace=0 jopts="" load=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --device) device=$2; shift 2;; --depths) depths=$2; shift 2;; --rw) rws=$2; shift 2;;
     --batches) batches=$2; shift 2;; --rounds) rounds=$2; shift 2;; --runtime) runtime=$2; shift 2;;
     --warmup) warmup=$2; shift 2;; --jar) jar=$2; shift 2;; --strace) do_strace=1; shift;;
     --base-jar) base_jar=$2; shift 2;;
-    --java-opts) jopts=$2; shift 2;;
+    --java-opts) jopts=$2; shift 2;; --load) load=$2; shift 2;;
     *) echo "unknown argument: $1" >&2; exit 2;;
   esac
 done
 command -v fio >/dev/null || { echo "fio is missing: apt-get install -y fio" >&2; exit 2; }
 [ -f "$jar" ] || { echo "$jar is missing: ./mvnw -B -q -ntp -o package -DskipTests" >&2; exit 2; }
 size=$((1024*1024*1024))
-mnt="" out=$(mktemp -d)
+mnt="" out=$(mktemp -d) load_pid=""
 cleanup() {
+  if [ -n "$load_pid" ]; then kill "$load_pid" 2>/dev/null || true; wait "$load_pid" 2>/dev/null || true; fi
   if [ -n "$mnt" ]; then umount "$mnt" 2>/dev/null || true; echo 1 > /sys/block/zram0/reset 2>/dev/null || true; rmdir "$mnt" 2>/dev/null || true; fi
   rm -rf "$out"
 }
@@ -54,20 +58,25 @@ file=$dir/compare.dat
 if [ ! -f "$file" ] || [ "$(stat -c %s "$file")" -lt "$size" ]; then
   head -c "$size" /dev/urandom > "$file"; sync
 fi
-echo "# device=$device $(uptime)"
+if [ -n "$load" ]; then
+  "$(dirname "$0")/cpu-load.sh" "$load" 86400 & load_pid=$!
+  sleep 2 # the burners are running before the first measurement
+fi
+echo "# device=$device load=${load:-none} $(uptime)"
 fio_run() { # rw depth json [extra fio args]
   fio --name=sweep --filename="$file" --size="$size" --ioengine=libaio --direct=1 --rw="$1" --bs=4096 \
       --iodepth="$2" --time_based=1 --ramp_time="$warmup" --runtime="$runtime" --randrepeat=0 --invalidate=1 \
       --lat_percentiles=1 --output-format=json > "$3" 2>/dev/null || echo "# fio $1 qd$2 failed" >&2
 }
 bench_run() { # rw depth batch json
-  local prop="" j=$jar
+  local prop="" j=$jar engine=aio
   case "$3" in
+    native) engine=native;;
     default) ;; base) j=$base_jar;; getevents) prop="-Dio.nettyaio.waitInGetevents=true";; eventfd) prop="-Dio.nettyaio.waitInGetevents=false";;
     *) prop="-Dio.nettyaio.submitBatch=$3";;
   esac
   # shellcheck disable=SC2086
-  java $jopts $prop -jar "$j" bench --engine aio --rw "$1" --bs 4096 --iodepth "$2" --direct true --size "$size" \
+  java $jopts $prop -jar "$j" bench --engine $engine --rw "$1" --bs 4096 --iodepth "$2" --direct true --size "$size" \
        --file "$file" --runtime "$runtime" --warmup "$warmup" --json > "$4" 2>/dev/null \
     || echo "# bench $1 qd$2 batch=$3 failed" >&2
 }
@@ -119,6 +128,11 @@ for rw in rws:
                     print(f"RATIO {rw} qd{d} {e}/fio iops={m['iops'] / f['iops']:.3f} p50_diff_us={m['p50'] - f['p50']:+.1f} "
                           f"p99={m['p99'] / f['p99'] if f['p99'] else float('nan'):.3f} cpu_per_op={m['cpu'] / f['cpu']:.3f}")
         fixed = {e: m for e, m in med.items() if e[4:].isdigit()}
+        if "aio-native" in med and "aio-default" in med:
+            n, dflt = med["aio-native"], med["aio-default"]
+            print(f"NATIVE {rw} qd{d} default/native iops={dflt['iops'] / n['iops']:.3f} "
+                  f"p50_diff_us={dflt['p50'] - n['p50']:+.1f} p99={dflt['p99'] / n['p99'] if n['p99'] else float('nan'):.3f} "
+                  f"cpu_per_op={dflt['cpu'] / n['cpu']:.3f}")
         if "aio-default" in med and fixed and "fio" in med:
             best = max(fixed, key=lambda e: fixed[e]["iops"])
             dflt, f = med["aio-default"], med["fio"]
