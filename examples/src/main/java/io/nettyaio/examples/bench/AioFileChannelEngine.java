@@ -162,6 +162,7 @@ final class AioFileChannelEngine implements Engine {
      * the loop thread. The handler form of read/write allocates nothing per request (no promise).
      */
     private static final class Slot implements AioCompletionHandler<Slot>, Runnable {
+        static final int INLINE_ROUNDS = 16;
         private final AioFileChannel channel;
         private final EventExecutor executor;
         private final ByteBuf buf;
@@ -173,6 +174,8 @@ final class AioFileChannelEngine implements Engine {
         private long position;
         private long startNanos;
         private boolean issuing;
+        /** A request completed inside read()/write(): the issuing loop goes round again. */
+        private boolean again;
 
         Slot(AioFileChannel channel, ByteBuf buf, boolean read, Offsets offsets, LatencyRecorder recorder,
              Flight flight) {
@@ -191,22 +194,37 @@ final class AioFileChannelEngine implements Engine {
             issue();
         }
 
+        /**
+         * Issues the next request; one that completes inside read()/write() (a page-cache hit) is followed by the
+         * next in this loop, up to {@value #INLINE_ROUNDS} times, then through the loop's task queue, so that the
+         * loop still runs its tasks and one task per request does not allocate a queue node per request.
+         */
         void issue() {
-            if (!flight.proceed()) {
-                flight.land();
-                return;
+            for (int round = 0; ; round++) {
+                if (!flight.proceed()) {
+                    flight.land();
+                    return;
+                }
+                position = offsets.next();
+                again = false;
+                issuing = true;
+                startNanos = System.nanoTime();
+                if (read) {
+                    buf.clear();
+                    channel.read(buf, position, this, this);
+                } else {
+                    buf.setIndex(0, bs);
+                    channel.write(buf, position, this, this);
+                }
+                issuing = false;
+                if (!again) {
+                    return;
+                }
+                if (round == INLINE_ROUNDS) {
+                    executor.execute(this);
+                    return;
+                }
             }
-            position = offsets.next();
-            issuing = true;
-            startNanos = System.nanoTime();
-            if (read) {
-                buf.clear();
-                channel.read(buf, position, this, this);
-            } else {
-                buf.setIndex(0, bs);
-                channel.write(buf, position, this, this);
-            }
-            issuing = false;
         }
 
         @Override
@@ -225,9 +243,7 @@ final class AioFileChannelEngine implements Engine {
             }
             recorder.recordSince(startNanos);
             if (issuing) {
-                // Completed inside read()/write() (an immediate failure or a synchronous path): issuing again here
-                // would recurse, so go round the loop instead.
-                executor.execute(this);
+                again = true; // completed inside read()/write(): issuing here would recurse, issue() goes round
             } else {
                 issue();
             }
