@@ -221,6 +221,10 @@ final class IoUringEngine extends AbstractIoEngine {
                 ring.submitNow(); // may record more completions, handled in this loop within the budget
             }
         }
+        if (recordedCount > 0 && !handleScheduled) { // the budget ran out: the rest after the ring's next run
+            handleScheduled = true;
+            ring.releaseLater(handleRecorded);
+        }
     }
 
     private void complete(int slot, int res) {

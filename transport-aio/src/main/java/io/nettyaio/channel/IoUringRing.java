@@ -24,7 +24,8 @@ interface IoUringRing {
     /**
      * Runs {@code release} on the loop thread once the ring's current run has returned, before the loop waits
      * again: what it submits then goes with the next {@code io_uring_enter}, not into the run that is handling
-     * completions now. Called from a completion, at most once per run.
+     * completions now. Called from a completion, or after the ring's run when work is left for the next, at most
+     * once per run.
      */
     void releaseLater(Runnable release);
 
