@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * {@code IORING_OP_FTRUNCATE}.
  *
  * <p>Completions are <em>recorded</em> while Netty's ring runs and handled once the run has returned
- * ({@link IoUringRing#releaseLater}): results, listeners, and the requests those make, whose SQEs then go to Netty at
+ * ({@link IoUringRing#afterRun}): results, listeners, and the requests those make, whose SQEs then go to Netty at
  * once. On our own loop the ring is submitted every {@value #SUBMIT_EVERY} handled completions
  * ({@link IoUringRing#submitNow}), so the device gets the first re-issued requests while the rest of a burst is
  * handled: a burst of 32 completions used to go back as one submission of 32, the device idle while the kernel
@@ -195,7 +195,7 @@ final class IoUringEngine extends AbstractIoEngine {
         recordedCount++;
         if (!handleScheduled) {
             handleScheduled = true;
-            ring.releaseLater(handleRecorded);
+            ring.afterRun(handleRecorded);
         }
     }
 
@@ -223,7 +223,7 @@ final class IoUringEngine extends AbstractIoEngine {
         }
         if (recordedCount > 0 && !handleScheduled) { // the budget ran out: the rest after the ring's next run
             handleScheduled = true;
-            ring.releaseLater(handleRecorded);
+            ring.afterRun(handleRecorded);
         }
     }
 

@@ -107,11 +107,11 @@ final class IoUringLoopDriver extends NettyLoopDriver {
 
         /** A task: Netty's loop runs its tasks after the run of the ring that handles completions. */
         @Override
-        public void releaseLater(Runnable release) {
+        public void afterRun(Runnable action) {
             try {
-                loop.execute(release);
+                loop.execute(action);
             } catch (RejectedExecutionException e) {
-                release.run(); // the loop is shutting down: Netty still submits while it drains the ring
+                action.run(); // the loop is shutting down: Netty still submits while it drains the ring
             }
         }
 

@@ -15,19 +15,18 @@ interface IoUringRing {
     long submit(byte opcode, int fd, long offset, long address, int length, int opFlags, short ioPrio, short data);
 
     /**
-     * Runs the ring: submits what is queued and handles ready completions, waiting at most {@code waitNanos} for one
-     * (0: do not wait). Only where the ring is ours to drive ({@link #isDrivenByEngine()}); a Netty loop drives its
-     * own ring, and this does nothing there.
+     * Runs the ring: submits what is queued and delivers ready completions, waiting at most {@code waitNanos} for one
+     * (0: do not wait), then runs what {@link #afterRun} asked for. Only where the ring is ours to drive
+     * ({@link #isDrivenByEngine()}); a Netty loop drives its own ring, and this does nothing there.
      */
     void run(long waitNanos);
 
     /**
-     * Runs {@code release} on the loop thread once the ring's current run has returned, before the loop waits
-     * again: what it submits then goes with the next {@code io_uring_enter}, not into the run that is handling
-     * completions now. Called from a completion, or after the ring's run when work is left for the next, at most
-     * once per run.
+     * Runs {@code action} on the loop thread once the ring's current run has returned, before the loop waits again:
+     * what it submits then goes with the next {@code io_uring_enter}, not into the run that is delivering completions
+     * now. Called from a completion, or after the ring's run when work is left for the next, at most once per run.
      */
-    void releaseLater(Runnable release);
+    void afterRun(Runnable action);
 
     /**
      * Hands what is queued to the kernel now, without waiting, and records the completions that are ready; outside

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 final class ManualIoUringRing implements Doorbell, IoUringRing {
     private final ManualIoEventLoop ring;
     private final IoUringFileHandle handle;
-    /** What {@link #releaseLater} asked for, run when the current run of the ring returns. */
-    private Runnable afterRun;
+    /** What {@link #afterRun} asked for, run when the current run of the ring returns. */
+    private Runnable pendingAfterRun;
 
     private ManualIoUringRing(IoUringFileHandle handle) {
         this.ring = new ManualIoEventLoop(null, IoUringIoHandler.newFactory());
@@ -69,10 +69,10 @@ final class ManualIoUringRing implements Doorbell, IoUringRing {
         try {
             ring.run(nettyWaitNanos);
         } finally {
-            Runnable release = afterRun;
-            if (release != null) {
-                afterRun = null;
-                release.run();
+            Runnable action = pendingAfterRun;
+            if (action != null) {
+                pendingAfterRun = null;
+                action.run();
             }
         }
     }
@@ -96,8 +96,8 @@ final class ManualIoUringRing implements Doorbell, IoUringRing {
     }
 
     @Override
-    public void releaseLater(Runnable release) {
-        afterRun = release;
+    public void afterRun(Runnable action) {
+        pendingAfterRun = action;
     }
 
     @Override

@@ -89,8 +89,8 @@ class IoOptionsPlumbingTest {
             }
 
             @Override
-            public void releaseLater(Runnable release) {
-                release.run();
+            public void afterRun(Runnable action) {
+                action.run();
             }
 
             @Override

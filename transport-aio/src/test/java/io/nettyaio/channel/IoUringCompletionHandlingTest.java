@@ -57,7 +57,7 @@ class IoUringCompletionHandlingTest {
         chaining = false;
         for (int i = 0; i < 100 && (!ring.queued.isEmpty() || engine != null && engine.hasCompletions()); i++) {
             ring.completeQueued();
-            ring.afterRun();
+            ring.runReturned();
         }
         if (blocking != null) {
             blocking.shutdown();
@@ -79,7 +79,7 @@ class IoUringCompletionHandlingTest {
         assertEquals(0, completed[0], "nothing is handled inside the run");
         assertTrue(engine.hasCompletions(), "the loop must not sleep on recorded completions");
 
-        ring.afterRun();
+        ring.runReturned();
         assertEquals(CAPACITY, completed[0]);
         assertFalse(engine.hasCompletions());
     }
@@ -92,7 +92,7 @@ class IoUringCompletionHandlingTest {
         }
         ring.completeQueued();
 
-        ring.afterRun();
+        ring.runReturned();
 
         // What was recorded (8) plus min(capacity, 256) more (8): then the handling returns to the loop
         assertEquals(2 * CAPACITY, completed[0]);
@@ -101,7 +101,7 @@ class IoUringCompletionHandlingTest {
         assertTrue(engine.hasCompletions(), "the rest waits, and keeps the loop awake");
         assertEquals(1, ring.pendingAfterRun.size(), "and is handled after the ring's next run");
 
-        ring.afterRun();
+        ring.runReturned();
         assertTrue(completed[0] > 2 * CAPACITY && completed[0] <= 4 * CAPACITY, "the next handling, bounded too: "
                 + completed[0]);
     }
@@ -142,7 +142,7 @@ class IoUringCompletionHandlingTest {
         }
 
         /** The run has returned: what was asked for then runs. */
-        void afterRun() {
+        void runReturned() {
             List<Runnable> now = new ArrayList<>(pendingAfterRun);
             pendingAfterRun.clear();
             now.forEach(Runnable::run);
@@ -159,8 +159,8 @@ class IoUringCompletionHandlingTest {
         }
 
         @Override
-        public void releaseLater(Runnable release) {
-            pendingAfterRun.add(release);
+        public void afterRun(Runnable action) {
+            pendingAfterRun.add(action);
         }
 
         @Override
