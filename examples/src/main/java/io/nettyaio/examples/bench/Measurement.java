@@ -18,6 +18,13 @@ final class Measurement {
     private long startNanos;
     private long startCpuNanos;
 
+    Measurement() {
+        // Loads the clock's jnr-ffi binding now, before any engine runs: loaded at the window's start, the class
+        // generation deoptimised compiled code the loops were running (loop stalls of 3-6 ms, more JIT work inside
+        // the window; JFR's Deoptimization events)
+        CpuClock.processCpuNanos();
+    }
+
     LatencyRecorder newRecorder() {
         LatencyRecorder recorder = new LatencyRecorder();
         recorders.add(recorder);
