@@ -28,9 +28,11 @@ import java.util.concurrent.TimeUnit;
  * ({@link IoUringRing#submitNow}), so the device gets the first re-issued requests while the rest of a burst is
  * handled: a burst of 32 completions used to go back as one submission of 32, the device idle while the kernel
  * prepared them (O_DIRECT reads on the disk at depth 32: 0.8× fio). One handling takes at most what was recorded
- * when it began plus {@link #refillsPerRun} more ({@value #MAX_REFILLS_PER_RUN} at most): a chain of handlers whose
- * reads complete during their own submission (cached buffered reads, zram) cannot keep the loop from its tasks; what
- * is left waits for the next turn, and the loop does not sleep meanwhile ({@link #hasCompletions}).
+ * when it began plus {@link #refillsPerRun} more ({@value #MAX_REFILLS_PER_RUN} at most), and stops at the first
+ * submission after {@link #HANDLING_BUDGET_NANOS} (250 µs): a chain of handlers whose reads complete during their own
+ * submission (cached buffered reads, zram) cannot keep the loop from its tasks, nor can submissions that do the
+ * kernel's work of cold buffered reads inline (10-15 µs each: 256 of them held the loop for 3 ms); what is left
+ * waits for the next turn, and the loop does not sleep meanwhile ({@link #hasCompletions}).
  *
  * <p>Loop thread only: the loop of the ring.
  */
@@ -65,6 +67,8 @@ final class IoUringEngine extends AbstractIoEngine {
     private final IovecFiller filler = new IovecFiller();
     static final int MAX_REFILLS_PER_RUN = 256;
     static final int SUBMIT_EVERY = 4;
+    /** One handling stops at the first submission after this long; the rest waits for the loop's next turn. */
+    static final long HANDLING_BUDGET_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
     /** Completions one handling may take beyond those recorded when it began. */
     private final int refillsPerRun;
     /** Completions recorded during the ring's runs and not yet handled: a circular queue of slot and result. */
@@ -74,6 +78,7 @@ final class IoUringEngine extends AbstractIoEngine {
     private int recordedCount;
     private final Runnable handleRecorded = this::handleRecorded;
     private boolean handleScheduled;
+    private long handlingBudgetNanos = HANDLING_BUDGET_NANOS;
     /** What the driver does once the ring holds none of our requests after close (close the files). */
     private Runnable afterKernelIdle;
 
@@ -199,6 +204,11 @@ final class IoUringEngine extends AbstractIoEngine {
         }
     }
 
+    /** Tests: how long one handling may take ({@link #HANDLING_BUDGET_NANOS} by default). */
+    void handlingBudgetNanos(long nanos) {
+        handlingBudgetNanos = nanos;
+    }
+
     /** @return whether recorded completions wait to be handled: then the loop must not sleep */
     @Override
     public boolean hasCompletions() {
@@ -209,6 +219,7 @@ final class IoUringEngine extends AbstractIoEngine {
     private void handleRecorded() {
         handleScheduled = false;
         int budget = recordedCount + refillsPerRun;
+        long deadline = System.nanoTime() + handlingBudgetNanos;
         int sinceSubmit = 0;
         while (recordedCount > 0 && budget-- > 0) {
             int slot = recordedSlots[recordedHead];
@@ -219,6 +230,9 @@ final class IoUringEngine extends AbstractIoEngine {
             if (++sinceSubmit == SUBMIT_EVERY && recordedCount > 0) {
                 sinceSubmit = 0;
                 ring.submitNow(); // may record more completions, handled in this loop within the budget
+                if (System.nanoTime() - deadline >= 0) {
+                    break;
+                }
             }
         }
         if (recordedCount > 0 && !handleScheduled) { // the budget ran out: the rest after the ring's next run

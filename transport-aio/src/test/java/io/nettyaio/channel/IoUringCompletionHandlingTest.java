@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * How {@link IoUringEngine} handles completions, against a ring whose kernel completes every SQE as soon as it is
  * submitted (zram, a page-cache hit): completions recorded during the ring's run are handled after it, the ring is
- * submitted every {@value IoUringEngine#SUBMIT_EVERY} handled completions, and one handling is bounded, leaving the
- * rest for after the ring's next run.
+ * submitted every {@value IoUringEngine#SUBMIT_EVERY} handled completions, and one handling is bounded (in count and
+ * in time), leaving the rest for after the ring's next run.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class IoUringCompletionHandlingTest {
@@ -38,6 +38,8 @@ class IoUringCompletionHandlingTest {
     private IoUringEngine engine;
     /** Cleared at the end of a test: chains stop, so that everything in flight completes and is released. */
     private boolean chaining = true;
+    /** How long each completion's handler keeps the loop busy. */
+    private long handlerNanos;
 
     @BeforeEach
     void openFile() throws Exception {
@@ -87,6 +89,7 @@ class IoUringCompletionHandlingTest {
     @Test
     void shouldBoundOneHandlingAndLeaveTheRestForTheNextRun() {
         int[] completed = {0};
+        engine.handlingBudgetNanos(TimeUnit.MINUTES.toNanos(1)); // the count bound alone, however slow this JVM
         for (int i = 0; i < CAPACITY; i++) {
             write(completed, 1_000); // chains: each completion issues the next write, which completes on submission
         }
@@ -106,6 +109,27 @@ class IoUringCompletionHandlingTest {
                 + completed[0]);
     }
 
+    @Test
+    void shouldStopOneHandlingWhenItsTimeIsSpent() {
+        int[] completed = {0};
+        handlerNanos = IoUringEngine.HANDLING_BUDGET_NANOS / 2; // as if each handler submitted two cold reads
+        for (int i = 0; i < CAPACITY; i++) {
+            write(completed, 1_000);
+        }
+        ring.completeQueued();
+
+        ring.runReturned();
+
+        // The first submission point (every SUBMIT_EVERY completions) comes after the budget: the handling stops
+        // there, well short of its count bound (16)
+        assertEquals(IoUringEngine.SUBMIT_EVERY, completed[0]);
+        assertTrue(engine.hasCompletions(), "the rest waits, and keeps the loop awake");
+        assertEquals(1, ring.pendingAfterRun.size(), "and is handled after the ring's next run");
+
+        ring.runReturned();
+        assertEquals(2 * IoUringEngine.SUBMIT_EVERY, completed[0], "the next handling is bounded by time too");
+    }
+
     private void write(int[] completed, int chainLength) {
         ByteBuf src = AioBuffers.directBuffer(4096, 4096).writeZero(4096); // the request's to release
         Promise<Integer> promise = ImmediateEventExecutor.INSTANCE.newPromise();
@@ -113,11 +137,20 @@ class IoUringCompletionHandlingTest {
         r.ioOptions(file.ioPriority(AioRequestOptions.DEFAULT), AioRequestOptions.DEFAULT.rwFlags());
         promise.addListener((GenericFutureListener<Future<Integer>>) f -> {
             completed[0]++;
+            spin(handlerNanos);
             if (chaining && chainLength > 0) {
                 write(completed, chainLength - 1);
             }
         });
         engine.submit(r);
+    }
+
+    /** Busy for at least {@code nanos}: time spent in a handler, which only ever makes the handling longer. */
+    private static void spin(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (nanos > 0 && System.nanoTime() - end < 0) {
+            Thread.onSpinWait();
+        }
     }
 
     /** A ring whose kernel completes each SQE when it is submitted; "Netty's run" is driven by the test. */
