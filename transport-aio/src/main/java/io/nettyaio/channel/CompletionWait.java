@@ -14,10 +14,10 @@ interface CompletionWait {
     int resfd();
 
     /**
-     * Sleeps until a request completes or the loop is woken, at most {@code millis}. Events the wait took from the
-     * kernel are kept for {@link #deliver}.
+     * Sleeps until a request completes or the loop is woken, at most {@code nanos} (&gt; 0). Events the wait took
+     * from the kernel are kept for {@link #deliver}.
      */
-    void await(AioContext context, int millis) throws NativeIoException;
+    void await(AioContext context, long nanos) throws NativeIoException;
 
     /** Hands the events kept by the last {@link #await} to {@code handler}, before the ring is reaped. */
     void deliver(CompletionHandler handler);

@@ -9,8 +9,11 @@ interface Doorbell {
     default void bind(Thread loopThread) {
     }
 
-    /** Sleeps until rung, or at most {@code millis}. Loop thread. */
-    void await(int millis) throws Exception;
+    /**
+     * Sleeps until rung, or at most {@code nanos} (&gt; 0; as precisely as the kernel's wait allows: the due time of
+     * the loop's next scheduled task, not rounded up to a millisecond). Loop thread.
+     */
+    void await(long nanos) throws Exception;
 
     /** Wakes the loop. Any thread. */
     void ring();

@@ -16,8 +16,8 @@ final class EventFdDoorbell implements Doorbell {
     }
 
     @Override
-    public void await(int millis) throws NativeIoException {
-        if (eventFd.awaitReadable(millis)) {
+    public void await(long nanos) throws NativeIoException {
+        if (eventFd.awaitReadable(ceilMillis(nanos))) {
             eventFd.read();
         }
     }
@@ -34,6 +34,14 @@ final class EventFdDoorbell implements Doorbell {
     @Override
     public void close() {
         closeQuietly(eventFd);
+    }
+
+    /**
+     * {@code poll(2)} counts milliseconds: rounded up, so that a wait never ends before the due time (the loop would
+     * wake to find nothing due, and sleep again).
+     */
+    static int ceilMillis(long nanos) {
+        return (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000);
     }
 
     static void closeQuietly(EventFd eventFd) {

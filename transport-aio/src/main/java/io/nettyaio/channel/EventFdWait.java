@@ -23,8 +23,8 @@ final class EventFdWait implements CompletionWait {
     }
 
     @Override
-    public void await(AioContext context, int millis) throws NativeIoException {
-        if (eventFd.awaitReadable(millis)) {
+    public void await(AioContext context, long nanos) throws NativeIoException {
+        if (eventFd.awaitReadable(EventFdDoorbell.ceilMillis(nanos))) {
             eventFd.read();
         }
     }

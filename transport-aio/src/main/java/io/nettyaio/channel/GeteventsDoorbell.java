@@ -18,8 +18,8 @@ final class GeteventsDoorbell implements Doorbell {
     }
 
     @Override
-    public void await(int millis) throws NativeIoException {
-        engine.awaitCompletions(millis);
+    public void await(long nanos) throws NativeIoException {
+        engine.awaitCompletions(nanos);
     }
 
     @Override

@@ -23,7 +23,6 @@ import io.nettyaio.linux.SubmissionQueue;
 final class GeteventsWait implements CompletionWait {
     /** The poll iocb's user data: never a slot number. */
     private static final long WAKEUP = -1L;
-    private static final long NANOS_PER_MILLI = 1_000_000L;
 
     private final EventFd eventFd;
     private final IocbArray pollIocb;
@@ -71,7 +70,7 @@ final class GeteventsWait implements CompletionWait {
     }
 
     @Override
-    public void await(AioContext context, int millis) throws NativeIoException {
+    public void await(AioContext context, long nanos) throws NativeIoException {
         if (!armed) {
             // An eventfd already written completes the poll at once, so no wakeup is lost between turns
             if (pollQueue.pending() == 0) {
@@ -82,7 +81,7 @@ final class GeteventsWait implements CompletionWait {
                 throw new IllegalStateException("cannot arm the loop's wakeup poll: " + cause.getMessage(), cause);
             }) == 1;
         }
-        kept = context.getEvents(events, 1, events.capacity(), millis * NANOS_PER_MILLI);
+        kept = context.getEvents(events, 1, events.capacity(), nanos);
     }
 
     @Override

@@ -41,12 +41,12 @@ final class LazyEventFdDoorbell implements Doorbell {
     }
 
     @Override
-    public void await(int millis) throws Exception {
+    public void await(long nanos) throws Exception {
         EventFdDoorbell d = eventFdDoorbell;
         if (d != null) {
-            d.await(millis);
+            d.await(nanos);
         } else {
-            parking.await(millis);
+            parking.await(nanos);
         }
     }
 

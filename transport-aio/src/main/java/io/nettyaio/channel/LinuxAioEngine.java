@@ -15,6 +15,7 @@ import io.nettyaio.linux.SubmitErrorHandler;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Linux AIO engine: one AIO context, a {@link SlotTable} of iocbs (as many as the context guarantees), a queue
@@ -290,9 +291,9 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         refill();
     }
 
-    /** Sleeps until a request completes or the loop is woken, at most {@code millis}; then {@link #reap}. */
-    void awaitCompletions(int millis) throws NativeIoException {
-        wait.await(context, millis);
+    /** Sleeps until a request completes or the loop is woken, at most {@code nanos}; then {@link #reap}. */
+    void awaitCompletions(long nanos) throws NativeIoException {
+        wait.await(context, nanos);
     }
 
     /** @return whether the ring holds completions now (no system call): then the loop need not sleep */
@@ -360,7 +361,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
             flush();
             // Give the kernel the chance to finish what it has, so promises complete with real results
             while (inFlight > 0) {
-                wait.await(context, 1000);
+                wait.await(context, TimeUnit.SECONDS.toNanos(1));
                 wait.deliver(this);
                 context.reap(this, Integer.MAX_VALUE);
                 flush();

@@ -60,8 +60,8 @@ final class ManualIoUringRing implements Doorbell, IoUringRing {
     }
 
     @Override
-    public void await(int millis) {
-        runRing(TimeUnit.MILLISECONDS.toNanos(Math.max(1, millis)));
+    public void await(long nanos) {
+        runRing(Math.max(1, nanos)); // Netty's run: 0 would wait without limit
     }
 
     /** One run of the ring (Netty: -1 does not wait, 0 waits without limit), then what it asked to run after it. */

@@ -1,6 +1,5 @@
 package io.nettyaio.channel;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /** A {@link Doorbell} for the blocking engine: the loop parks, and a new task unparks it. */
@@ -13,8 +12,8 @@ final class ParkingDoorbell implements Doorbell {
     }
 
     @Override
-    public void await(int millis) {
-        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(millis));
+    public void await(long nanos) {
+        LockSupport.parkNanos(this, nanos);
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** The contract on our own completion loop, plus what is specific to it: batching, back-pressure, shutdown. */
 class AioEventLoopChannelTest extends AioFileChannelContractTest {
@@ -211,5 +212,40 @@ class AioEventLoopChannelTest extends AioFileChannelContractTest {
         } finally {
             Files.deleteIfExists(fifo);
         }
+    }
+
+    /**
+     * The loop sleeps until its next scheduled task is due, not to the next whole millisecond: 50 tasks one after
+     * the other, each due 100 us after the last ran, took at least 50 ms when every sleep was rounded up to 1 ms
+     * (and on the io_uring engine a task already due cost a 1 ms sleep). Only the eventfd wait, {@code poll(2)} in
+     * milliseconds, still rounds up.
+     */
+    @Test
+    void shouldWakeForAScheduledTaskWithoutRoundingToMilliseconds() throws Exception {
+        AioEventLoop loop = group.next();
+        assumeFalse(LinuxAioEngine.NAME.equals(loop.engine())
+                        && !Boolean.parseBoolean(System.getProperty(AioLoopDriver.WAIT_IN_GETEVENTS_PROP_NAME, "true")),
+                "the eventfd wait sleeps in poll(2), in milliseconds");
+        int tasks = 50;
+        long delayNanos = TimeUnit.MICROSECONDS.toNanos(100);
+        CountDownLatch done = new CountDownLatch(1);
+        long[] elapsed = new long[1];
+        loop.execute(() -> {
+            long start = System.nanoTime();
+            Runnable[] next = new Runnable[1];
+            int[] left = {tasks};
+            next[0] = () -> {
+                if (--left[0] == 0) {
+                    elapsed[0] = System.nanoTime() - start;
+                    done.countDown();
+                } else {
+                    loop.schedule(next[0], delayNanos, TimeUnit.NANOSECONDS);
+                }
+            };
+            loop.schedule(next[0], delayNanos, TimeUnit.NANOSECONDS);
+        });
+        assertTrue(done.await(30, TimeUnit.SECONDS), "the scheduled tasks ran");
+        assertTrue(elapsed[0] < TimeUnit.MILLISECONDS.toNanos(tasks),
+                tasks + " tasks due 100 us apart took " + elapsed[0] / 1000 + " us on " + loop.engine());
     }
 }
