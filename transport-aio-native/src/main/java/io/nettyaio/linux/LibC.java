@@ -51,6 +51,10 @@ final class LibC {
 
         int eventfd(int initval, int flags);
 
+        int timerfd_create(int clockid, int flags);
+
+        int timerfd_settime(int fd, int flags, long newValue, long oldValue);
+
         int fsync(int fd);
 
         int fdatasync(int fd);

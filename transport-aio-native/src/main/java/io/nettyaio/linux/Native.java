@@ -56,6 +56,11 @@ final class Native {
     static final int EFD_NONBLOCK = 04000;
     static final int EFD_CLOEXEC = 02000000;
 
+    static final int CLOCK_MONOTONIC = 1;
+    static final int TFD_NONBLOCK = 04000;
+    static final int TFD_CLOEXEC = 02000000;
+    static final int TFD_TIMER_ABSTIME = 1;
+
     static final int POLLIN = 0x1;
 
     /** getrlimit(2) resource: the process's descriptor limit (the same number on x86_64 and aarch64). */
@@ -238,6 +243,21 @@ final class Native {
             if (errno != Errno.EINTR) {
                 throw new NativeIoException("close", errno);
             }
+        }
+    }
+
+    static int timerfdCreate(int clockid, int flags) throws NativeIoException {
+        int fd = LIBC.timerfd_create(clockid, flags);
+        if (fd < 0) {
+            int errno = lastErrno();
+            throw new NativeIoException("timerfd_create", errno, descriptorLimit(errno));
+        }
+        return fd;
+    }
+
+    static void timerfdSettime(int fd, int flags, long newValue) throws NativeIoException {
+        if (LIBC.timerfd_settime(fd, flags, newValue, 0) < 0) {
+            throw new NativeIoException("timerfd_settime", lastErrno());
         }
     }
 

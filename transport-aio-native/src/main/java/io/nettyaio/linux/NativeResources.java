@@ -3,9 +3,9 @@ package io.nettyaio.linux;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Global counters of the kernel and native resources this module holds: AIO contexts, eventfds, open files and
- * bytes of off-heap memory. Each is incremented on creation and decremented on release, so tests can assert that
- * everything is back to where it was after a test (a leak shows up as a non-zero difference).
+ * Global counters of the kernel and native resources this module holds: AIO contexts, eventfds, timerfds, open
+ * files and bytes of off-heap memory. Each is incremented on creation and decremented on release, so tests can
+ * assert that everything is back to where it was after a test (a leak shows up as a non-zero difference).
  *
  * <p>Thread-safe; reading is cheap (a volatile read).
  */
@@ -13,6 +13,7 @@ public final class NativeResources {
     static final AtomicLong CONTEXTS = new AtomicLong();
     static final AtomicLong CONTEXT_EVENTS = new AtomicLong();
     static final AtomicLong EVENT_FDS = new AtomicLong();
+    static final AtomicLong TIMER_FDS = new AtomicLong();
     static final AtomicLong FILES = new AtomicLong();
     static final AtomicLong MEMORY_BYTES = new AtomicLong();
     static final AtomicLong MEMORY_BLOCKS = new AtomicLong();
@@ -34,6 +35,11 @@ public final class NativeResources {
         return EVENT_FDS.get();
     }
 
+    /** @return {@link TimerFd}s opened and not yet closed */
+    public static long openTimerFds() {
+        return TIMER_FDS.get();
+    }
+
     /** @return {@link NativeFile}s opened and not yet closed */
     public static long openFiles() {
         return FILES.get();
@@ -52,6 +58,7 @@ public final class NativeResources {
     /** @return a one-line summary for logs and test failure messages */
     public static String summary() {
         return "contexts=" + openContexts() + " (events " + contextEvents() + "), eventfds=" + openEventFds()
-                + ", files=" + openFiles() + ", memory=" + memoryBytes() + " bytes in " + memoryBlocks() + " blocks";
+                + ", timerfds=" + openTimerFds() + ", files=" + openFiles() + ", memory=" + memoryBytes() + " bytes in "
+                + memoryBlocks() + " blocks";
     }
 }

@@ -120,6 +120,29 @@ class NativeFileAndEventFdTest extends NativeTestSupport {
     }
 
     @Test
+    void shouldMakeATimerFdReadableAtItsDeadlineAndRearmIt() throws Exception {
+        long before = NativeResources.openTimerFds();
+        try (TimerFd timer = TimerFd.open()) {
+            assertEquals(before + 1, NativeResources.openTimerFds());
+            assertEquals(0, Poll.await(timer.fd(), Poll.POLLIN, 0), "disarmed: not readable");
+            assertEquals(0, timer.read(), "no expiry yet (EAGAIN)");
+
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            timer.armAt(deadline);
+            assertEquals(Poll.POLLIN, Poll.await(timer.fd(), Poll.POLLIN, 10_000), "readable once the deadline passed");
+            assertTrue(System.nanoTime() - deadline >= 0, "not before its deadline (CLOCK_MONOTONIC = nanoTime)");
+            assertEquals(1, timer.read());
+            assertEquals(0, Poll.await(timer.fd(), Poll.POLLIN, 0), "read resets it");
+
+            timer.armAt(System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+            timer.armAt(System.nanoTime() - 1); // replaces the far deadline; one in the past fires at once
+            assertEquals(Poll.POLLIN, Poll.await(timer.fd(), Poll.POLLIN, 10_000));
+            assertEquals(1, timer.read());
+        }
+        assertEquals(before, NativeResources.openTimerFds(), "closed");
+    }
+
+    @Test
     void shouldIgnoreSignalAfterClose() throws Exception {
         EventFd efd = EventFd.open();
         efd.close();
