@@ -31,6 +31,8 @@ final class Degradations {
     static final int STATX = 4;
     /** An io_uring ring cannot be created for a loop (io_uring disabled since the probe, memory locked up). */
     static final int IO_URING_RING = 5;
+    /** {@code timerfd_create} is refused: a Linux AIO loop gives each sleep its own timeout instead. For good. */
+    static final int TIMERFD = 6;
 
     private static final String[] WHAT = {
         "Linux AIO is unavailable; every request runs on blocking threads (the fallback engine)",
@@ -41,10 +43,12 @@ final class Degradations {
         "preadv2 is refused; buffered reads go to Linux AIO instead of first reading cached pages on the loop",
         "statx is refused; file sizes and types come from fstat, and O_DIRECT files get the assumed alignment",
         "An io_uring ring cannot be created for the loop; it runs Linux AIO, or the blocking engine, instead",
+        "timerfd is refused; the Linux AIO loop gives each sleep its own timeout, which costs the kernel a timer "
+            + "per sleep",
     };
     private static final AtomicBoolean[] WARNED = {
         new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(),
-        new AtomicBoolean(),
+        new AtomicBoolean(), new AtomicBoolean(),
     };
 
     private Degradations() { }
@@ -104,6 +108,8 @@ final class Degradations {
             case IO_URING_RING:
                 return "Remedy: check kernel.io_uring_disabled and the seccomp profile, and RLIMIT_MEMLOCK on kernels "
                         + "before 5.12; -D" + AioEngines.ENGINE_PROP_NAME + "=linux-aio chooses Linux AIO";
+            case TIMERFD:
+                return "Remedy: allow timerfd_create and timerfd_settime in the seccomp profile";
             default:
                 return "Remedy: allow statx in the seccomp profile; -D" + FileState.DIRECT_ALIGNMENT_PROP_NAME
                         + " sets the alignment assumed for O_DIRECT";

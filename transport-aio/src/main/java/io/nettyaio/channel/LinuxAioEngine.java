@@ -100,13 +100,13 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     static LinuxAioEngine openWaitingInGetevents(EventExecutor loop, int capacity, EventFd eventFd,
                                                  BlockingIoExecutor blocking, AioMetrics metrics)
             throws NativeIoException {
-        // One more context slot, for the wait's poll iocb
-        return open(loop, capacity, blocking, metrics, 1,
-                context -> GeteventsWait.open(context, eventFd, capacity + 1));
+        // More context slots, for the wait's poll iocbs
+        return open(loop, capacity, blocking, metrics, GeteventsWait.POLL_IOCBS,
+                context -> GeteventsWait.open(context, eventFd, capacity + GeteventsWait.POLL_IOCBS, metrics));
     }
 
     private interface WaitFactory {
-        CompletionWait create(AioContext context);
+        CompletionWait create(AioContext context) throws NativeIoException;
     }
 
     private static LinuxAioEngine open(EventExecutor loop, int capacity, BlockingIoExecutor blocking,

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * SeccompProbe preadv2-probed ERRNO FILE     the probe found preadv2 refused; buffered reads go to Linux AIO
  * SeccompProbe preadv2-at-read FILE          the probe found preadv2 fine, the first read meets the refusal
  * SeccompProbe statx-refused FILE            files open, know their size, and are read, buffered and O_DIRECT
+ * SeccompProbe timerfd-refused FILE          the loop runs Linux AIO and its scheduled tasks, one degradation said
  * </pre>
  */
 public final class SeccompProbe {
@@ -54,6 +55,9 @@ public final class SeccompProbe {
                     break;
                 case "statx-refused":
                     statxRefused(Paths.get(args[1]));
+                    break;
+                case "timerfd-refused":
+                    timerfdRefused(Paths.get(args[1]));
                     break;
                 default:
                     throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -113,6 +117,27 @@ public final class SeccompProbe {
             check(m.failed() == 0, "no read failed: " + m);
             check(m.degradations() == 1 && m.lastDegradation().contains("preadv2"), "one degradation naming "
                     + "preadv2: " + m + ", " + m.lastDegradation());
+        } finally {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /** Without a timerfd the loop sleeps with a timeout per sleep: scheduled tasks still run, files still read. */
+    private static void timerfdRefused(Path file) throws Exception {
+        check(Aio.isAvailable(), "Linux AIO is available: " + Aio.unavailabilityCause());
+        Files.write(file, "timerfd refused".getBytes(StandardCharsets.US_ASCII));
+        AioEventLoopGroup group = new AioEventLoopGroup(1, 8);
+        try {
+            AioEventLoop loop = group.next();
+            check(loop.usesAio(), "the loop uses Linux AIO");
+            for (int i = 0; i < 20; i++) { // each one due while the loop sleeps
+                Future<?> due = loop.schedule(() -> { }, 2, TimeUnit.MILLISECONDS);
+                check(due.await(30, TimeUnit.SECONDS) && due.isSuccess(), "a scheduled task ran: " + due.cause());
+            }
+            readBack(loop, file, "timerfd refused");
+            AioMetrics m = loop.metrics();
+            check(m.degradations() == 1 && m.lastDegradation().contains("timerfd"), "one degradation naming "
+                    + "timerfd: " + m + ", " + m.lastDegradation());
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }

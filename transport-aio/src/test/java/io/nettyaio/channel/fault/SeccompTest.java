@@ -87,6 +87,12 @@ class SeccompTest {
     }
 
     @Test
+    void shouldSleepWithTimeoutsAndWarnOnceWhenTimerfdIsRefused() throws IOException {
+        String out = runProbe("timerfd_create=EPERM", "timerfd-refused", file("timerfd").toString());
+        assertEquals(1, Harness.countLines(out, "WARNING: timerfd is refused"), "one WARN:\n" + out);
+    }
+
+    @Test
     void shouldGoOnTheUsualWayAndWarnOnceWhenAReadMeetsARefusedPreadv2() throws IOException {
         // RWF_NOWAIT (8) in the flags (argument 5): the probe's preadv2 passes, every cached read is refused
         String out = runProbe("preadv2=EPERM@5&8", "preadv2-at-read", file("preadv2-at-read").toString());
