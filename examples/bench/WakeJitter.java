@@ -1,0 +1,47 @@
+import io.netty.channel.ManualIoEventLoop;
+import io.netty.channel.uring.IoUringIoHandler;
+
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * How late a thread that asks to sleep 1 ms wakes up on this machine, with nothing else of ours running: an io_uring
+ * ring's wait (Netty's {@code ManualIoEventLoop.run(1 ms)}, what the io_uring engine's loop sleeps in) and
+ * {@code LockSupport.parkNanos(1 ms)}. A loop that sleeps cannot keep its stall below this machine's wake-up jitter.
+ *
+ * <p>usage, from the project root after './mvnw -q package -DskipTests':
+ * {@code java -cp examples/target/netty-aio-examples.jar examples/bench/WakeJitter.java [SLEEPS]}
+ */
+public final class WakeJitter {
+    private static final long ONE_MS = 1_000_000L;
+
+    public static void main(String[] args) {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        ManualIoEventLoop ring = new ManualIoEventLoop(null, IoUringIoHandler.newFactory());
+        ring.setOwningThread(Thread.currentThread());
+        ring.runNow();
+        for (int i = 0; i < 200; i++) { // warm-up: the JIT, the ring's first runs
+            ring.run(ONE_MS);
+            LockSupport.parkNanos(ONE_MS);
+        }
+        report("io_uring run(1 ms)", n, () -> ring.run(ONE_MS));
+        report("parkNanos(1 ms)   ", n, () -> LockSupport.parkNanos(ONE_MS));
+        ring.shutdown();
+        while (!ring.isTerminated()) {
+            ring.runNow();
+        }
+    }
+
+    private static void report(String what, int n, Runnable sleep) {
+        long[] took = new long[n];
+        for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
+            sleep.run();
+            took[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(took);
+        long over2 = Arrays.stream(took).filter(t -> t > 2 * ONE_MS).count();
+        System.out.printf("%s x%d: p50 %d us, p99 %d, p99.9 %d, max %d; longer than 2 ms: %d%n", what, n,
+                took[n / 2] / 1000, took[n * 99 / 100] / 1000, took[n * 999 / 1000] / 1000, took[n - 1] / 1000, over2);
+    }
+}
