@@ -13,11 +13,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A completion loop: one thread that owns one engine and what it was opened with (with Linux AIO: an AIO context and
- * an eventfd). It sleeps in {@code io_getevents}, which returns on a completion or when another thread (with a new
- * task) writes the eventfd ({@code io.nettyaio.waitInGetevents=false}: in {@code poll(2)} on the eventfd, which the
- * kernel signals too); each turn it reaps every ready completion, runs tasks (requests handed over from other threads
- * among them), and submits everything prepared during the turn with one {@code io_submit}. Where Linux AIO is
- * unavailable it runs the blocking engine instead, with the same API.
+ * an eventfd). It sleeps in {@code io_getevents}, which returns on a completion, when another thread (with a new
+ * task) writes the eventfd, or when the timerfd set to its next scheduled task expires
+ * ({@code io.nettyaio.waitInGetevents=false}: in {@code poll(2)} on the eventfd, which the kernel signals too); each
+ * turn it reaps every ready completion, runs tasks (requests handed over from other threads among them), and submits
+ * everything prepared during the turn with one {@code io_submit}. Where Linux AIO is unavailable it runs the blocking
+ * engine instead, with the same API.
  *
  * <p>Shutdown ({@code shutdownGracefully}) lets submitted requests finish, fails requests still waiting for a slot
  * with {@code ClosedChannelException}, closes the files bound to the loop, and frees the context.
@@ -152,7 +153,7 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
         sleeping.set(true);
         try {
             // A task added after the check in run() saw sleeping == true and rang the doorbell, or is seen here.
-            // Not rounded to milliseconds: a task due in 0.3 ms ran up to 0.7 ms late (BENCHMARKS.md section 9).
+            // Not rounded to milliseconds: a task due in 0.3 ms ran up to 0.7 ms late (BENCHMARKS.md section 8).
             if (!hasTasks()) {
                 driver.doorbell().await(nanos);
             }

@@ -24,9 +24,9 @@ import io.nettyaio.linux.TimerFd;
  * <li>one on a {@link TimerFd} set to the loop's next scheduled task: {@code io_getevents} is given no timeout, and
  *     the timer is set again only when that deadline moves earlier. A timeout per sleep made the kernel start and
  *     cancel a timer at every sleep, and a timer that is a CPU's next event reprograms the CPU's clock: on this
- *     project's virtual machine, with a task due every millisecond, that was 5 us of the loop's 29 us per request at
- *     depth 1 (BENCHMARKS.md section 8). A deadline that moved later leaves the timer early: the loop wakes once,
- *     finds nothing due, and sets it again.</li>
+ *     project's virtual machine, with a task due every millisecond, that was 8 of the loop's 29 us per request at
+ *     depth 1 (BENCHMARKS.md section 8). A deadline that moved later leaves the timer set too early: the loop wakes
+ *     once, finds nothing due, and sets it again.</li>
  * </ul>
  *
  * <p>Per request at depth 1 that is {@code io_submit} + {@code io_getevents}, where {@link EventFdWait} costs
@@ -101,9 +101,17 @@ final class GeteventsWait implements CompletionWait {
                     queue.free();
                 }
                 if (timer != null) {
-                    timer.close();
+                    closeQuietly(timer);
                 }
             }
+        }
+    }
+
+    private static void closeQuietly(TimerFd timer) {
+        try {
+            timer.close();
+        } catch (NativeIoException e) {
+            logger.debug("Cannot close the loop's timerfd", e);
         }
     }
 
@@ -197,12 +205,8 @@ final class GeteventsWait implements CompletionWait {
         pollQueue.free();
         pollIocbs.free();
         events.free();
-        try {
-            if (timer != null) {
-                timer.close();
-            }
-        } catch (NativeIoException e) {
-            logger.debug("Cannot close the loop's timerfd", e);
+        if (timer != null) {
+            closeQuietly(timer);
         }
     }
 }
