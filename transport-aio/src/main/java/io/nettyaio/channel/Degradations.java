@@ -46,10 +46,14 @@ final class Degradations {
         "timerfd is refused; the Linux AIO loop gives each sleep its own timeout, which costs the kernel a timer "
             + "per sleep",
     };
-    private static final AtomicBoolean[] WARNED = {
-        new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(),
-        new AtomicBoolean(), new AtomicBoolean(),
-    };
+    /** Whether each kind has been logged at WARN yet: one per entry of {@link #WHAT}. */
+    private static final AtomicBoolean[] WARNED = new AtomicBoolean[WHAT.length];
+
+    static {
+        for (int i = 0; i < WARNED.length; i++) {
+            WARNED[i] = new AtomicBoolean();
+        }
+    }
 
     private Degradations() { }
 

@@ -12,6 +12,7 @@ import io.nettyaio.linux.LinuxAio;
 import io.nettyaio.linux.NativeIoException;
 import io.nettyaio.linux.Poll;
 import io.nettyaio.linux.SubmissionQueue;
+import io.nettyaio.linux.SubmitErrorHandler;
 import io.nettyaio.linux.TimerFd;
 
 /**
@@ -42,6 +43,10 @@ final class GeteventsWait implements CompletionWait {
     static final int POLL_IOCBS = 2;
     private static final int WAKEUP_IOCB = 0;
     private static final int TIMER_IOCB = 1;
+    /** The context keeps a slot for each poll: one is refused only when its descriptor is gone (EBADF). */
+    private static final SubmitErrorHandler POLL_REFUSED = (iocb, cause) -> {
+        throw new IllegalStateException("cannot arm the loop's poll: " + cause.getMessage(), cause);
+    };
     /** A deadline this much earlier than the one set moves the timer; closer ones keep it (they are the same). */
     private static final long TIMER_TOLERANCE_NANOS = 1_000;
 
@@ -135,45 +140,30 @@ final class GeteventsWait implements CompletionWait {
 
     @Override
     public void await(AioContext context, long nanos) throws NativeIoException {
-        if (timer == null) {
-            awaitWithTimeout(context, nanos);
-            return;
-        }
-        long deadline = System.nanoTime() + nanos;
-        if (!timerPolled || deadline - timerDeadline < -TIMER_TOLERANCE_NANOS) {
-            timer.armAt(deadline);
-            timerDeadline = deadline;
-        }
         // Each poll goes in once and stays until its event is consumed. An eventfd already written (a timer already
         // expired) completes its poll at once, so no wakeup is lost between turns.
         if (!wakeupArmed) {
             pollQueue.add(pollIocbs.address(WAKEUP_IOCB));
             wakeupArmed = true;
         }
-        if (!timerPolled) {
-            pollQueue.add(pollIocbs.address(TIMER_IOCB));
-            timerPolled = true;
+        if (timer != null) {
+            long deadline = System.nanoTime() + nanos;
+            if (!timerPolled || deadline - timerDeadline < -TIMER_TOLERANCE_NANOS) {
+                timer.armAt(deadline);
+                timerDeadline = deadline;
+            }
+            if (!timerPolled) {
+                pollQueue.add(pollIocbs.address(TIMER_IOCB));
+                timerPolled = true;
+            }
         }
         if (pollQueue.pending() > 0) {
-            // The context keeps a slot for each poll: one is refused only when its descriptor is gone (EBADF)
-            pollQueue.submit((iocb, cause) -> {
-                throw new IllegalStateException("cannot arm the loop's poll: " + cause.getMessage(), cause);
-            });
+            pollQueue.submit(POLL_REFUSED);
         }
-        // Both polls in the kernel: the timer's ends the wait. One still queued (EAGAIN): the timeout does, this time.
-        kept = context.getEvents(events, 1, events.capacity(), pollQueue.pending() == 0 ? -1 : nanos);
-    }
-
-    /** Without a timerfd: the wakeup poll only, and the timeout goes to io_getevents. */
-    private void awaitWithTimeout(AioContext context, long nanos) throws NativeIoException {
-        if (!wakeupArmed) {
-            pollQueue.add(pollIocbs.address(WAKEUP_IOCB));
-            wakeupArmed = true;
-            pollQueue.submit((iocb, cause) -> {
-                throw new IllegalStateException("cannot arm the loop's poll: " + cause.getMessage(), cause);
-            });
-        }
-        kept = context.getEvents(events, 1, events.capacity(), nanos);
+        // The timer's poll in the kernel ends the wait; without a timerfd, or with a poll still queued (EAGAIN),
+        // the timeout does
+        boolean timerWaits = timer != null && pollQueue.pending() == 0;
+        kept = context.getEvents(events, 1, events.capacity(), timerWaits ? -1 : nanos);
     }
 
     @Override

@@ -30,9 +30,9 @@ import java.util.concurrent.TimeUnit;
  * prepared them (O_DIRECT reads on the disk at depth 32: 0.8× fio). One handling takes at most what was recorded
  * when it began plus {@link #refillsPerRun} more ({@value #MAX_REFILLS_PER_RUN} at most), and stops at the first
  * submission after {@link #HANDLING_BUDGET_NANOS} (250 µs): a chain of handlers whose reads complete during their own
- * submission (cached buffered reads, zram) cannot keep the loop from its tasks, nor can submissions that do the
- * kernel's work of cold buffered reads inline (10-15 µs each: 256 of them held the loop for 3 ms); what is left
- * waits for the next turn, and the loop does not sleep meanwhile ({@link #hasCompletions}).
+ * submission (cached buffered reads, zram) cannot keep the loop from its tasks, nor can submissions that do much
+ * of the kernel's work inline (1 MiB reads on zram, ~130 µs each: stalls of 5-52 ms before the time bound); what is
+ * left waits for the next turn, and the loop does not sleep meanwhile ({@link #hasCompletions}).
  *
  * <p>Loop thread only: the loop of the ring.
  */
@@ -50,6 +50,12 @@ final class IoUringEngine extends AbstractIoEngine {
     static final byte OP_WRITE = 23;
     static final byte OP_FTRUNCATE = 55;
     static final int FSYNC_DATASYNC = 1;
+    /** Completions one handling may take beyond those recorded when it began, at most. */
+    static final int MAX_REFILLS_PER_RUN = 256;
+    /** While handling completions on our own loop, the ring is submitted every this many. */
+    static final int SUBMIT_EVERY = 4;
+    /** One handling stops at the first submission after this long; the rest waits for the loop's next turn. */
+    static final long HANDLING_BUDGET_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
     /** The kernel's cap on one read or write (MAX_RW_COUNT), page-aligned; a longer request continues. */
     private static final int MAX_RW_COUNT = Integer.MAX_VALUE & ~4095;
 
@@ -65,10 +71,6 @@ final class IoUringEngine extends AbstractIoEngine {
     private int freeCount;
     private final boolean ftruncateSupported;
     private final IovecFiller filler = new IovecFiller();
-    static final int MAX_REFILLS_PER_RUN = 256;
-    static final int SUBMIT_EVERY = 4;
-    /** One handling stops at the first submission after this long; the rest waits for the loop's next turn. */
-    static final long HANDLING_BUDGET_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
     /** Completions one handling may take beyond those recorded when it began. */
     private final int refillsPerRun;
     /** Completions recorded during the ring's runs and not yet handled: a circular queue of slot and result. */
@@ -78,6 +80,7 @@ final class IoUringEngine extends AbstractIoEngine {
     private int recordedCount;
     private final Runnable handleRecorded = this::handleRecorded;
     private boolean handleScheduled;
+    /** {@link #HANDLING_BUDGET_NANOS}, or what a test set. */
     private long handlingBudgetNanos = HANDLING_BUDGET_NANOS;
     /** What the driver does once the ring holds none of our requests after close (close the files). */
     private Runnable afterKernelIdle;

@@ -23,7 +23,8 @@ abstract class NettyLoopDriver extends LoopDriver {
         this.registry = registry;
     }
 
-    /** @return {@code loop}'s driver from {@code registry}, opening and starting one if it has none (or a closed one)
+    /**
+     * @return {@code loop}'s driver from {@code registry}, opening and starting one if it has none (or a closed one)
      */
     static <D extends NettyLoopDriver> D attach(Map<IoEventLoop, D> registry, IoEventLoop loop,
                                                 Function<IoEventLoop, D> open) {
