@@ -100,6 +100,11 @@ abstract class AbstractIoEngine implements IoEngine, BlockingLane.Results {
     }
 
     @Override
+    public final boolean hasKernelWork() {
+        return inFlight > 0;
+    }
+
+    @Override
     public final boolean hasWork() {
         return inFlight > 0 || !waiting.isEmpty() || lane.hasWork();
     }

@@ -21,6 +21,11 @@ import java.util.concurrent.ThreadFactory;
  * loop (page-cache misses, extending writes, truncate, allocate); it shuts down with the group. They are daemon
  * threads: the loops' own (non-daemon) threads keep the JVM alive until the group is shut down.
  *
+ * <p>With {@code -Dio.nettyaio.busyPollMicros=N} (read when a group is created; 0, the default, is off) each loop
+ * with requests in the kernel and nothing else to do looks for their completions for up to N microseconds on the
+ * CPU before it sleeps: lower latency and no late wake-ups, for a core's worth of CPU while the device works (see
+ * {@link AioMetrics#busyPollNanos()}).
+ *
  * <p>Shut it down with {@link #shutdownGracefully()} when done: submitted requests finish first.
  */
 public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
@@ -46,7 +51,8 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
     /**
      * @param nThreads the number of loops; 0 means one per available processor
      * @param queueDepth requests each loop may have in the kernel at once (its AIO context capacity), 1 to 65536
-     * @throws IllegalArgumentException when an argument is out of range
+     * @throws IllegalArgumentException when an argument is out of range, or {@code -Dio.nettyaio.busyPollMicros} is
+     *                                  not a whole number from 0 to 1000000
      * @throws IllegalStateException when a loop cannot be created for a reason that does not pass (an exhausted
      *                               {@code fs.aio-max-nr} or descriptor limit does not throw: such loops serve on
      *                               blocking threads until they can, see {@link AioMetrics#degradations()}); nothing
@@ -57,14 +63,15 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
     }
 
     AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory) {
-        this(checkThreads(nThreads), checkQueueDepth(queueDepth), threadFactory,
+        this(checkThreads(nThreads), checkQueueDepth(queueDepth), threadFactory, AioEventLoop.busyPollNanos(),
                 new BlockingIoExecutor("aio-blocking", BlockingIoExecutor.DEFAULT_THREADS));
     }
 
-    private AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory, BlockingIoExecutor blocking) {
+    private AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory, long busyPollNanos,
+                              BlockingIoExecutor blocking) {
         // When a loop cannot be created, super() shuts down the loops created so far and throws: the blocking pool
         // has no thread yet then, so nothing is left behind
-        super(nThreads, threadFactory, queueDepth, blocking);
+        super(nThreads, threadFactory, queueDepth, blocking, busyPollNanos);
         blocking.start();
         terminationFuture().addListener(f -> blocking.shutdown());
     }
@@ -93,7 +100,7 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
 
     @Override
     protected EventExecutor newChild(Executor executor, Object... args) {
-        return new AioEventLoop(this, executor, (Integer) args[0], (BlockingIoExecutor) args[1]);
+        return new AioEventLoop(this, executor, (Integer) args[0], (BlockingIoExecutor) args[1], (Long) args[2]);
     }
 
     /**

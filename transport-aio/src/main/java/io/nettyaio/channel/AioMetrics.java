@@ -37,7 +37,10 @@ public final class AioMetrics {
     private static final int IN_FLIGHT = 13;
     private static final int QUEUED = 14;
     private static final int DEGRADATIONS = 15;
-    private static final int COUNT = 16;
+    private static final int BUSY_POLLS = 16;
+    private static final int BUSY_POLL_HITS = 17;
+    private static final int BUSY_POLL_NANOS = 18;
+    private static final int COUNT = 19;
 
     private final long[] counters = new long[COUNT];
     private volatile String engine;
@@ -103,6 +106,15 @@ public final class AioMetrics {
 
     void recordBlockingSubmitted() {
         add(BLOCKING_SUBMITTED, 1);
+    }
+
+    /** The loop busy-polled {@code nanos} before it found work ({@code hit}) or went to sleep. */
+    void recordBusyPoll(long nanos, boolean hit) {
+        add(BUSY_POLLS, 1);
+        add(BUSY_POLL_NANOS, nanos);
+        if (hit) {
+            add(BUSY_POLL_HITS, 1);
+        }
     }
 
     void addInFlight(int delta) {
@@ -208,6 +220,24 @@ public final class AioMetrics {
     /** @return the longest time one flush spent inside io_submit, in nanoseconds: the loop could not run then */
     public long submitNanosMax() {
         return get(SUBMIT_NANOS_MAX);
+    }
+
+    /**
+     * @return how many times the loop busy-polled before it would have slept ({@code io.nettyaio.busyPollMicros}, off
+     *         by default; see {@link AioEventLoop})
+     */
+    public long busyPolls() {
+        return get(BUSY_POLLS);
+    }
+
+    /** @return busy polls that found work (a completion, a task, a due scheduled task) before their bound */
+    public long busyPollHits() {
+        return get(BUSY_POLL_HITS);
+    }
+
+    /** @return the loop's time spent busy-polling, in nanoseconds: CPU time it spent instead of sleeping */
+    public long busyPollNanos() {
+        return get(BUSY_POLL_NANOS);
     }
 
     /** @return requests in the kernel now */

@@ -27,6 +27,9 @@ public final class AioMetricsSnapshot {
     private final long blockingSubmitted;
     private final long submitNanosMax;
     private final long degradations;
+    private final long busyPolls;
+    private final long busyPollHits;
+    private final long busyPollNanos;
 
     AioMetricsSnapshot(AioMetrics m) {
         this.engine = m.engine();
@@ -46,6 +49,9 @@ public final class AioMetricsSnapshot {
         this.blockingSubmitted = m.blockingSubmitted();
         this.submitNanosMax = m.submitNanosMax();
         this.degradations = m.degradations();
+        this.busyPolls = m.busyPolls();
+        this.busyPollHits = m.busyPollHits();
+        this.busyPollNanos = m.busyPollNanos();
     }
 
     /** @return see {@link AioMetrics#degradations()} */
@@ -133,6 +139,21 @@ public final class AioMetricsSnapshot {
         return submitNanosMax;
     }
 
+    /** @return see {@link AioMetrics#busyPolls()} */
+    public long busyPolls() {
+        return busyPolls;
+    }
+
+    /** @return see {@link AioMetrics#busyPollHits()} */
+    public long busyPollHits() {
+        return busyPollHits;
+    }
+
+    /** @return see {@link AioMetrics#busyPollNanos()} */
+    public long busyPollNanos() {
+        return busyPollNanos;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -147,7 +168,8 @@ public final class AioMetricsSnapshot {
                 && submitCalls == s.submitCalls && reapCalls == s.reapCalls && shortSubmits == s.shortSubmits
                 && eagainRetries == s.eagainRetries && shortWrites == s.shortWrites && cachedReads == s.cachedReads
                 && nowaitFallbacks == s.nowaitFallbacks && blockingSubmitted == s.blockingSubmitted
-                && submitNanosMax == s.submitNanosMax && degradations == s.degradations;
+                && submitNanosMax == s.submitNanosMax && degradations == s.degradations && busyPolls == s.busyPolls
+                && busyPollHits == s.busyPollHits && busyPollNanos == s.busyPollNanos;
     }
 
     @Override
@@ -155,7 +177,7 @@ public final class AioMetricsSnapshot {
         long h = engine.hashCode();
         for (long v : new long[] {submitted, completed, failed, inFlight, queued, queuedHighWater, submitCalls,
             reapCalls, shortSubmits, eagainRetries, shortWrites, cachedReads, nowaitFallbacks, blockingSubmitted,
-            submitNanosMax, degradations}) {
+            submitNanosMax, degradations, busyPolls, busyPollHits, busyPollNanos}) {
             h = 31 * h + v;
         }
         return Long.hashCode(h);
@@ -169,6 +191,8 @@ public final class AioMetricsSnapshot {
                 + queuedHighWater + ", submitCalls " + submitCalls + ", reapCalls " + reapCalls + ", shortSubmits "
                 + shortSubmits + ", eagainRetries " + eagainRetries + ", shortWrites " + shortWrites
                 + ", cachedReads " + cachedReads + ", nowaitFallbacks " + nowaitFallbacks + ", blockingSubmitted "
-                + blockingSubmitted + ", submitNanosMax " + submitNanosMax + ", degradations " + degradations + ")";
+                + blockingSubmitted + ", submitNanosMax " + submitNanosMax + ", degradations " + degradations
+                + ", busyPolls " + busyPolls + ", busyPollHits " + busyPollHits + ", busyPollNanos " + busyPollNanos
+                + ")";
     }
 }

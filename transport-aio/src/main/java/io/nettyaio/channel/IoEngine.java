@@ -40,6 +40,19 @@ interface IoEngine {
         return false;
     }
 
+    /** @return whether requests are in the kernel now, whose completions {@link #pollCompletions} can find */
+    boolean hasKernelWork();
+
+    /**
+     * Looks for completions without sleeping, for a loop that busy-polls before it sleeps: at most one cheap look (a
+     * read of shared memory, or one system call that does not wait).
+     *
+     * @return whether completions were found (they are reaped, or already handled, by the loop's next turn)
+     */
+    default boolean pollCompletions() {
+        return hasCompletions();
+    }
+
     /**
      * The loop is shutting down: new requests and waiting ones that never started fail with
      * {@link java.nio.channels.ClosedChannelException}; started ones and their continuations finish. Idempotent.

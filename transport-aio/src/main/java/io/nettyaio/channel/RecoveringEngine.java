@@ -141,6 +141,16 @@ final class RecoveringEngine implements IoEngine {
     }
 
     @Override
+    public boolean hasKernelWork() {
+        return kernel != null && kernel.hasKernelWork();
+    }
+
+    @Override
+    public boolean pollCompletions() {
+        return kernel != null && kernel.pollCompletions();
+    }
+
+    @Override
     public boolean hasWork() {
         return (fallback != null && fallback.hasWork()) || (kernel != null && kernel.hasWork());
     }

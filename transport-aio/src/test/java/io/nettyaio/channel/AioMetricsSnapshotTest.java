@@ -46,7 +46,8 @@ class AioMetricsSnapshotTest {
             assertTrue(text.startsWith("AioMetrics.Snapshot(engine " + loop.engine() + ", submitted "), text);
             for (String counter : new String[] {"completed", "failed", "inFlight", "queued", "queuedHighWater",
                 "submitCalls", "reapCalls", "shortSubmits", "eagainRetries", "shortWrites", "cachedReads",
-                "nowaitFallbacks", "blockingSubmitted", "submitNanosMax"}) {
+                "nowaitFallbacks", "blockingSubmitted", "submitNanosMax", "degradations", "busyPolls", "busyPollHits",
+                "busyPollNanos"}) {
                 assertTrue(text.contains(", " + counter + " "), counter + " in " + text);
             }
             assertTrue(text.contains(", completed " + after.completed() + ","), text);

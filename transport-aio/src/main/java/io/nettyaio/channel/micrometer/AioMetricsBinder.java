@@ -34,6 +34,8 @@ import java.util.function.ToDoubleFunction;
  *     truncate, allocate, the blocking engine), and {@code aio.requests.fallbacks}: RWF_NOWAIT attempts the kernel
  *     declined;</li>
  * <li>{@code aio.submit.calls} (function counter): io_submit system calls;</li>
+ * <li>{@code aio.loop.busypoll} (function counter, seconds): time the loop spent busy-polling for completions
+ *     instead of sleeping ({@code io.nettyaio.busyPollMicros}, off by default);</li>
  * <li>{@code aio.request.latency} (timer): from the loop's acceptance of a request to its completion.</li>
  * </ul>
  *
@@ -110,6 +112,9 @@ public final class AioMetricsBinder implements MeterBinder, AutoCloseable {
             counter(registry, "aio.requests.fallbacks", "RWF_NOWAIT attempts the kernel declined", m,
                     AioMetrics::nowaitFallbacks, t);
             counter(registry, "aio.submit.calls", "io_submit system calls", m, AioMetrics::submitCalls, t);
+            FunctionCounter.builder("aio.loop.busypoll", m, x -> x.busyPollNanos() / 1e9).tags(t)
+                    .description("Time the loop spent busy-polling instead of sleeping").baseUnit("seconds")
+                    .register(registry);
             Gauge.builder("aio.requests.inflight", m, AioMetrics::inFlight).tags(t)
                     .description("Requests in the kernel now").baseUnit("requests").register(registry);
             Gauge.builder("aio.requests.queued", m, AioMetrics::queued).tags(t)

@@ -70,7 +70,7 @@ class AioMetricsBinderTest {
         }
         assertEquals(new TreeSet<>(Set.of("aio.requests.submitted", "aio.requests.completed", "aio.requests.failed",
                 "aio.requests.inflight", "aio.requests.queued", "aio.requests.blocking", "aio.requests.fallbacks",
-                "aio.submit.calls", "aio.request.latency")), names);
+                "aio.submit.calls", "aio.loop.busypoll", "aio.request.latency")), names);
         assertEquals(2 * names.size(), registry.getMeters().size(), "each meter once per loop");
     }
 
@@ -106,6 +106,7 @@ class AioMetricsBinderTest {
         }
         assertEquals(0.0, registry.get("aio.requests.inflight").gauge().value());
         assertEquals(0.0, registry.get("aio.requests.queued").gauge().value());
+        assertEquals(metrics.busyPollNanos() / 1e9, registry.get("aio.loop.busypoll").functionCounter().count());
 
         binder.close();
         assertNull(metrics.latencyListener(), "closing the binder stops the timestamps");
