@@ -58,6 +58,7 @@ final class Doctor {
         s.put(AioEventLoopGroup.QUEUE_DEPTH_PROP_NAME, "256");
         s.put("io.nettyaio.submitBatch", "adaptive");
         s.put("io.nettyaio.waitInGetevents", "true");
+        s.put("io.nettyaio.busyPollMicros", "0");
         s.put("io.nettyaio.blockingThreads", Integer.toString(Math.max(4, 2 * Runtime.getRuntime()
                 .availableProcessors())));
         s.put(AioFileChannel.DIRECT_ALIGNMENT_PROP_NAME, "4096");
