@@ -8,6 +8,9 @@ import java.util.concurrent.locks.LockSupport;
  * How late a thread that asks to sleep 1 ms wakes up on this machine, with nothing else of ours running: an io_uring
  * ring's wait (Netty's {@code ManualIoEventLoop.run(1 ms)}, what the io_uring engine's loop sleeps in) and
  * {@code LockSupport.parkNanos(1 ms)}. A loop that sleeps cannot keep its stall below this machine's wake-up jitter.
+ * Then a thread that does not sleep: it reads the clock for as long as the sleeps took, and reports the longest gap
+ * between two readings (how long a running CPU was taken away), what a busy-polling loop
+ * ({@code -Dio.nettyaio.busyPollMicros}) is exposed to instead.
  *
  * <p>usage, from the project root after './mvnw -q package -DskipTests':
  * {@code java -cp examples/target/netty-aio-examples.jar examples/bench/WakeJitter.java [SLEEPS]}
@@ -26,10 +29,27 @@ public final class WakeJitter {
         }
         report("io_uring run(1 ms)", n, () -> ring.run(ONE_MS));
         report("parkNanos(1 ms)   ", n, () -> LockSupport.parkNanos(ONE_MS));
+        spin(n * ONE_MS);
         ring.shutdown();
         while (!ring.isTerminated()) {
             ring.runNow();
         }
+    }
+
+    private static void spin(long nanos) {
+        long start = System.nanoTime();
+        long prev = start;
+        long longest = 0;
+        int overOneMs = 0;
+        while (prev - start < nanos) {
+            long now = System.nanoTime();
+            long gap = now - prev;
+            longest = Math.max(longest, gap);
+            overOneMs += gap > ONE_MS ? 1 : 0;
+            prev = now;
+        }
+        System.out.printf("spinning %d ms: longest gap between two clock readings %d us; gaps over 1 ms: %d%n",
+                nanos / ONE_MS, longest / 1000, overOneMs);
     }
 
     private static void report(String what, int n, Runnable sleep) {
