@@ -42,9 +42,9 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
      * completions this many microseconds, on the CPU, before it sleeps (Seastar's and SPDK's way). It trades a core
      * for the wake-up: a completion is seen within one look (a read of the ring with Linux AIO, a non-waiting
      * {@code io_uring_enter} with io_uring), and the loop does not sleep while the device is slow. On a virtual
-     * machine, whose host wakes a sleeping virtual CPU late now and then, it is what keeps the loop's stall under a
-     * millisecond (BENCHMARKS.md section 9). Read when a group is created; the time spent is counted in
-     * {@link AioMetrics#busyPollNanos()}.
+     * machine, whose host wakes a sleeping virtual CPU late now and then, it brought the loop's stall on cold reads
+     * under a millisecond in most runs, where sleeping never did (BENCHMARKS.md section 9). Read when a group is
+     * created; the time spent is counted in {@link AioMetrics#busyPollNanos()}.
      */
     static final String BUSY_POLL_PROP_NAME = "io.nettyaio.busyPollMicros";
 
