@@ -41,7 +41,7 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
      * System property, default 0 (off): with requests in the kernel and nothing else to do, the loop looks for their
      * completions this many microseconds, on the CPU, before it sleeps (Seastar's and SPDK's way). It trades a core
      * for the wake-up: a completion is seen within one look (a read of the ring with Linux AIO, a non-waiting
-     * {@code io_uring_enter} with io_uring), and the loop does not sleep while the device is slow. On a virtual
+     * {@code io_uring_enter} with io_uring), and the loop does not sleep while a request takes less than the bound. On a virtual
      * machine, whose host wakes a sleeping virtual CPU late now and then, it brought the loop's stall on cold reads
      * under a millisecond in most runs, where sleeping never did (BENCHMARKS.md section 9). Read when a group is
      * created; the time spent is counted in {@link AioMetrics#busyPollNanos()}.
@@ -163,7 +163,7 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
      * @return whether the loop has something to do now (false: it should sleep)
      */
     private boolean busyPoll() {
-        if (busyPollNanos == 0 || !engine.hasKernelWork() || isShuttingDown()) {
+        if (busyPollNanos == 0 || !engine.hasKernelWork() || !engine.canPollCompletions() || isShuttingDown()) {
             return false;
         }
         long start = ticker().nanoTime();

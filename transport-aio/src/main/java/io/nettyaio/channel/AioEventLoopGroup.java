@@ -23,8 +23,9 @@ import java.util.concurrent.ThreadFactory;
  *
  * <p>With {@code -Dio.nettyaio.busyPollMicros=N} (read when a group is created; 0, the default, is off) each loop
  * with requests in the kernel and nothing else to do looks for their completions for up to N microseconds on the
- * CPU before it sleeps: lower latency and no late wake-ups, for a core's worth of CPU while the device works (see
- * {@link AioMetrics#busyPollNanos()}).
+ * CPU before it sleeps: lower latency, and no wake-up for what completes within the bound, for a core's worth of
+ * CPU while the device works (see {@link AioMetrics#busyPollNanos()}). It needs the ring to be read: not with
+ * {@code -Dio.nettyaio.noRingReaping=true}.
  *
  * <p>Shut it down with {@link #shutdownGracefully()} when done: submitted requests finish first.
  */

@@ -85,7 +85,8 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the open channel; close it when done
      * @throws IOException when the file cannot be opened ({@link NativeIoException} with the errno and path), or
      *                     is neither a regular file nor a block device
-     * @throws IllegalArgumentException for an unsupported or contradictory option
+     * @throws IllegalArgumentException for an unsupported or contradictory option, or when the default group, created
+     *                                  by the first such call, meets an invalid {@code -Dio.nettyaio.busyPollMicros}
      */
     public static AioFileChannel open(Path path, OpenOption... options) throws IOException {
         return open(path, AioEventLoopGroup.Default.instance().next(), options);
@@ -105,7 +106,8 @@ public final class AioFileChannel implements AutoCloseable {
      * @return the open channel
      * @throws ClosedChannelException when {@code executor} is shutting down or has terminated
      * @throws IOException when the file cannot be opened, or is neither a regular file nor a block device
-     * @throws IllegalArgumentException for an unsupported or contradictory option
+     * @throws IllegalArgumentException for an unsupported or contradictory option, or as for
+     *                                  {@link #open(Path, OpenOption...)} where the default group is needed
      */
     public static AioFileChannel open(Path path, EventExecutor executor, OpenOption... options) throws IOException {
         ObjectUtil.checkNotNull(path, "path");

@@ -44,10 +44,19 @@ interface IoEngine {
     boolean hasKernelWork();
 
     /**
-     * Looks for completions without sleeping, for a loop that busy-polls before it sleeps: at most one cheap look (a
-     * read of shared memory, or one system call that does not wait).
+     * @return whether {@link #pollCompletions} can see completions at all (false: the Linux AIO ring is not read, or
+     *         the engine has no kernel ring); a loop busy-polls only where it can
+     */
+    default boolean canPollCompletions() {
+        return false;
+    }
+
+    /**
+     * Looks for completions without sleeping, for a loop that busy-polls before it sleeps: one look (a read of shared
+     * memory, or one system call that does not wait). It handles nothing: what it finds is reaped by the loop's next
+     * turn.
      *
-     * @return whether completions were found (they are reaped, or already handled, by the loop's next turn)
+     * @return whether completions were found
      */
     default boolean pollCompletions() {
         return hasCompletions();

@@ -78,8 +78,6 @@ final class IoUringEngine extends AbstractIoEngine {
     private final int[] recordedResults;
     private int recordedHead;
     private int recordedCount;
-    /** Completions the ring has delivered so far: {@link #pollCompletions} compares it before and after a run. */
-    private long recordedTotal;
     private final Runnable handleRecorded = this::handleRecorded;
     private boolean handleScheduled;
     /** {@link #HANDLING_BUDGET_NANOS}, or what a test set. */
@@ -203,7 +201,6 @@ final class IoUringEngine extends AbstractIoEngine {
         recordedSlots[tail] = data & 0xFFFF;
         recordedResults[tail] = res;
         recordedCount++;
-        recordedTotal++;
         if (!handleScheduled) {
             handleScheduled = true;
             ring.afterRun(handleRecorded);
@@ -221,15 +218,21 @@ final class IoUringEngine extends AbstractIoEngine {
         return recordedCount > 0;
     }
 
+    /** @return whether this engine drives its ring (our own loop), so that {@link #pollCompletions} can look */
+    @Override
+    public boolean canPollCompletions() {
+        return ring.isDrivenByEngine();
+    }
+
     /**
-     * One run of the ring that does not wait ({@code io_uring_enter} with no minimum: with {@code DEFER_TASKRUN} the
-     * kernel posts completions only then); what it delivers is handled before this returns.
+     * Submits what is queued and records the ready completions, without waiting ({@code io_uring_enter} with no
+     * minimum: with {@code DEFER_TASKRUN} the kernel posts completions only then); they are handled after the ring's
+     * next run, in the loop's next turn.
      */
     @Override
     public boolean pollCompletions() {
-        long before = recordedTotal;
-        ring.run(0);
-        return recordedTotal != before || recordedCount > 0;
+        ring.submitNow();
+        return recordedCount > 0;
     }
 
     /** After the ring's run: handles what it recorded, in order, submitting the ring now and then; see the class. */

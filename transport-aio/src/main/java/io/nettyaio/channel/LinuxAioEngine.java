@@ -302,6 +302,12 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         return context.hasEvents();
     }
 
+    /** @return whether the ring is read: where it is not, completions are seen only by {@code io_getevents} */
+    @Override
+    public boolean canPollCompletions() {
+        return context.usesRingReaping();
+    }
+
     @Override
     public void reap() {
         metrics.recordReap();

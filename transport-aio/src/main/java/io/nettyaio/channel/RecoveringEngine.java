@@ -146,6 +146,11 @@ final class RecoveringEngine implements IoEngine {
     }
 
     @Override
+    public boolean canPollCompletions() {
+        return kernel != null && kernel.canPollCompletions();
+    }
+
+    @Override
     public boolean pollCompletions() {
         return kernel != null && kernel.pollCompletions();
     }
