@@ -41,10 +41,10 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
      * System property, default 0 (off): with requests in the kernel and nothing else to do, the loop looks for their
      * completions this many microseconds, on the CPU, before it sleeps (Seastar's and SPDK's way). It trades a core
      * for the wake-up: a completion is seen within one look (a read of the ring with Linux AIO, a non-waiting
-     * {@code io_uring_enter} with io_uring), and the loop does not sleep while a request takes less than the bound. On a virtual
-     * machine, whose host wakes a sleeping virtual CPU late now and then, it brought the loop's stall on cold reads
-     * under a millisecond in most runs, where sleeping never did (BENCHMARKS.md section 9). Read when a group is
-     * created; the time spent is counted in {@link AioMetrics#busyPollNanos()}.
+     * {@code io_uring_enter} with io_uring), and the loop does not sleep while a request takes less than the bound.
+     * On a virtual machine, whose host wakes a sleeping virtual CPU late now and then, it brought the loop's stall on
+     * cold reads under a millisecond in most runs, where sleeping never did (BENCHMARKS.md section 9). Read when a
+     * group is created; the time spent is counted in {@link AioMetrics#busyPollNanos()}.
      */
     static final String BUSY_POLL_PROP_NAME = "io.nettyaio.busyPollMicros";
 

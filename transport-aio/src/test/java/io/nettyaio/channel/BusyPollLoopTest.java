@@ -71,7 +71,8 @@ class BusyPollLoopTest extends AioFileChannelContractTest {
         AioEventLoopGroup patient = withBusyPoll("1000000", () -> new AioEventLoopGroup(1, 32));
         try {
             AioEventLoop loop = patient.next();
-            assumeTrue(loop.usesAio(), "the loop runs the blocking engine here (" + loop.engine() + "): no ring to poll");
+            assumeTrue(loop.usesAio(), "the loop runs the blocking engine here (" + loop.engine()
+                    + "): no ring to poll");
             byte[] data = random(16 * BLOCK, 40);
             Files.write(file, data);
             try (AioFileChannel ch = AioFileChannel.open(file, loop, READ, WRITE, AioOpenOption.DIRECT)) {
@@ -80,7 +81,8 @@ class BusyPollLoopTest extends AioFileChannelContractTest {
                     int b = i % 16;
                     block.clear();
                     assertEquals(BLOCK, await(ch.read(block, (long) b * BLOCK)));
-                    assertArrayEquals(Arrays.copyOfRange(data, b * BLOCK, (b + 1) * BLOCK), ByteBufUtil.getBytes(block));
+                    assertArrayEquals(Arrays.copyOfRange(data, b * BLOCK, (b + 1) * BLOCK),
+                            ByteBufUtil.getBytes(block));
                     if (i % 4 == 0) {
                         assertEquals(BLOCK, await(ch.write(block, (long) b * BLOCK)));
                         await(ch.fdatasync()); // a flush is never complete inside the submit: the loop polls for it
