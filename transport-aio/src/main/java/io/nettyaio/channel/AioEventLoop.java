@@ -172,8 +172,8 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
         for (;;) {
             boolean found = engine.pollCompletions() || hasTasks();
             long now = ticker().nanoTime();
-            if (found || now - taskDue >= 0 || now - end >= 0) {
-                boolean work = found || now - taskDue >= 0;
+            boolean work = found || now - taskDue >= 0;
+            if (work || now - end >= 0) {
                 engine.metrics().recordBusyPoll(now - start, work);
                 return work;
             }
