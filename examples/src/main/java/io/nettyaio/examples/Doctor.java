@@ -200,6 +200,7 @@ final class Doctor {
         }
     }
 
+    @SuppressWarnings("try") // opened only to learn whether the file system accepts O_DIRECT
     private static String direct(Path file) {
         try (NativeFile f = NativeFile.open(file.toString(), OpenFlags.RDONLY | OpenFlags.DIRECT, 0)) {
             return "supported: AioOpenOption.DIRECT bypasses the page cache";
