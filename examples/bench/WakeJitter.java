@@ -1,7 +1,11 @@
+import io.netty.channel.EventLoop;
 import io.netty.channel.ManualIoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.uring.IoUringIoHandler;
 
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,13 +16,24 @@ import java.util.concurrent.locks.LockSupport;
  * between two readings (how long a running CPU was taken away), what a busy-polling loop
  * ({@code -Dio.nettyaio.busyPollMicros}) is exposed to instead.
  *
+ * <p>With {@code --idle-loop SECONDS} it is a witness instead: a Netty io_uring event loop, the kind a server runs,
+ * that does no I/O at all and only runs a task due 1 ms after its previous run (the bench's stall probe), for SECONDS.
+ * It prints, per 100 ms, the wall-clock start of the slice (ms since the epoch) and the task's worst lateness in it
+ * (us). Run beside fio or the bench ({@code cold-compare.sh --witness true}), it shows how late a loop that sleeps
+ * is woken while that I/O runs, whoever does the I/O.
+ *
  * <p>usage, from the project root after './mvnw -q package -DskipTests':
- * {@code java -cp examples/target/netty-aio-examples.jar examples/bench/WakeJitter.java [SLEEPS]}
+ * {@code java -cp examples/target/netty-aio-examples.jar examples/bench/WakeJitter.java [SLEEPS]}, or
+ * {@code ... WakeJitter.java --idle-loop SECONDS}
  */
 public final class WakeJitter {
     private static final long ONE_MS = 1_000_000L;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length == 2 && args[0].equals("--idle-loop")) {
+            idleLoop(Integer.parseInt(args[1]));
+            return;
+        }
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         ManualIoEventLoop ring = new ManualIoEventLoop(null, IoUringIoHandler.newFactory());
         ring.setOwningThread(Thread.currentThread());
@@ -30,9 +45,35 @@ public final class WakeJitter {
         report("io_uring run(1 ms)", n, () -> ring.run(ONE_MS));
         report("parkNanos(1 ms)   ", n, () -> LockSupport.parkNanos(ONE_MS));
         spin(n * ONE_MS);
-        ring.shutdown();
+        ring.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         while (!ring.isTerminated()) {
             ring.runNow();
+        }
+    }
+
+    private static void idleLoop(int seconds) throws InterruptedException {
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
+        try {
+            EventLoop loop = group.next();
+            long startMillis = System.currentTimeMillis() + 500; // the first runs are the JIT's and the ring's
+            AtomicLongArray maxLateNanos = new AtomicLongArray(seconds * 10);
+            long[] due = {System.nanoTime() + ONE_MS};
+            loop.scheduleWithFixedDelay(() -> {
+                long late = System.nanoTime() - due[0];
+                long slice = (System.currentTimeMillis() - startMillis) / 100;
+                if (slice >= 0 && slice < maxLateNanos.length()) {
+                    maxLateNanos.accumulateAndGet((int) slice, late, Math::max);
+                }
+                due[0] = System.nanoTime() + ONE_MS;
+            }, ONE_MS, ONE_MS, TimeUnit.NANOSECONDS);
+            // Each slice is printed once it is over, so a caller that stops this process early keeps what it saw
+            for (int i = 0; i < maxLateNanos.length(); i++) {
+                long sliceEnd = startMillis + (i + 1) * 100L;
+                Thread.sleep(Math.max(0, sliceEnd + 5 - System.currentTimeMillis()));
+                System.out.println((sliceEnd - 100) + " " + maxLateNanos.get(i) / 1000);
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
 

@@ -44,8 +44,12 @@ final class BenchRunner {
                 BenchFile.evictFromPageCache(options.file());
             }
             measurement.begin();
+            long windowStartMillis = System.currentTimeMillis();
             phase(label, "run", options.runtime(), measurement, flight);
             result = measurement.end(options).withIoEngine(engine.ioEngine());
+            // For scripts that line up what other processes saw with the window (cold-compare.sh --witness)
+            log.println("bench: measured window " + windowStartMillis + ".." + System.currentTimeMillis()
+                    + " (ms since the epoch)");
             if (result.ioEngine() != null) {
                 log.println("bench: io engine " + result.ioEngine());
             }
