@@ -8,7 +8,7 @@
  *         NAME=ERRNO@ARG&MASK   only calls whose argument ARG (0-5) has a bit of MASK set in its low 32 bits
  *
  *   NAME  io_setup, io_destroy, io_submit, io_getevents, io_cancel, preadv2, pwritev2, statx, eventfd2,
- *         timerfd_create, io_uring_setup
+ *         timerfd_create, sched_setattr, io_uring_setup
  *   ERRNO ENOSYS, EPERM, EACCES, or a number
  *
  * Example: `seccomp_exec preadv2=EPERM@5&8 -- java ...` refuses preadv2 with RWF_NOWAIT (8) in its flags (argument
@@ -47,7 +47,7 @@ static const struct named SYSCALLS[] = {
     {"io_setup", __NR_io_setup}, {"io_destroy", __NR_io_destroy}, {"io_submit", __NR_io_submit},
     {"io_getevents", __NR_io_getevents}, {"io_cancel", __NR_io_cancel}, {"preadv2", __NR_preadv2},
     {"pwritev2", __NR_pwritev2}, {"statx", __NR_statx}, {"eventfd2", __NR_eventfd2},
-    {"timerfd_create", __NR_timerfd_create},
+    {"timerfd_create", __NR_timerfd_create}, {"sched_setattr", __NR_sched_setattr},
 #ifdef __NR_io_uring_setup
     {"io_uring_setup", __NR_io_uring_setup},
 #else

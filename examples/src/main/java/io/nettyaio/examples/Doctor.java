@@ -59,6 +59,7 @@ final class Doctor {
         s.put("io.nettyaio.submitBatch", "adaptive");
         s.put("io.nettyaio.waitInGetevents", "true");
         s.put("io.nettyaio.busyPollMicros", "0");
+        s.put("io.nettyaio.loopSliceMicros", "100");
         s.put("io.nettyaio.blockingThreads", Integer.toString(Math.max(4, 2 * Runtime.getRuntime()
                 .availableProcessors())));
         s.put(AioFileChannel.DIRECT_ALIGNMENT_PROP_NAME, "4096");

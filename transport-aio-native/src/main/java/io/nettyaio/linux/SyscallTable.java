@@ -14,6 +14,8 @@ final class SyscallTable {
     final long gettid;
     final long ioprioSet;
     final long ioprioGet;
+    final long schedSetattr;
+    final long schedGetattr;
     final long preadv2;
     final long fstat;
     /** Where {@code st_mode} (u32) is in {@code struct stat}; {@code st_size} (s64) is at 48 on both. */
@@ -22,8 +24,8 @@ final class SyscallTable {
     final int oDirect;
 
     private SyscallTable(String arch, long ioSetup, long ioDestroy, long ioSubmit, long ioCancel, long ioGetevents,
-                         long gettid, long ioprioSet, long ioprioGet, long preadv2, long fstat, int statModeOffset,
-                         int oDirect) {
+                         long gettid, long ioprioSet, long ioprioGet, long schedSetattr, long schedGetattr,
+                         long preadv2, long fstat, int statModeOffset, int oDirect) {
         this.arch = arch;
         this.ioSetup = ioSetup;
         this.ioDestroy = ioDestroy;
@@ -33,6 +35,8 @@ final class SyscallTable {
         this.gettid = gettid;
         this.ioprioSet = ioprioSet;
         this.ioprioGet = ioprioGet;
+        this.schedSetattr = schedSetattr;
+        this.schedGetattr = schedGetattr;
         this.preadv2 = preadv2;
         this.fstat = fstat;
         this.statModeOffset = statModeOffset;
@@ -57,11 +61,12 @@ final class SyscallTable {
         switch (arch) {
             case "amd64":
             case "x86_64":
-                return new SyscallTable("x86_64", 206, 207, 209, 210, 208, 186, 251, 252, 327, 5, 24, 0x4000);
+                return new SyscallTable("x86_64", 206, 207, 209, 210, 208, 186, 251, 252, 314, 315, 327, 5, 24,
+                        0x4000);
             case "aarch64":
             case "arm64":
                 // asm-generic/unistd.h
-                return new SyscallTable("aarch64", 0, 1, 2, 3, 4, 178, 30, 31, 286, 80, 16, 0x10000);
+                return new SyscallTable("aarch64", 0, 1, 2, 3, 4, 178, 30, 31, 274, 275, 286, 80, 16, 0x10000);
             default:
                 throw new UnsupportedOperationException("no syscall table for architecture " + arch
                         + " (supported: x86_64, aarch64)");

@@ -52,11 +52,13 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     private final IoEngine engine;
     /** How long the loop busy-polls before it sleeps ({@link #BUSY_POLL_PROP_NAME}); 0: it sleeps at once. */
     private final long busyPollNanos;
+    /** The time slice the loop's thread asks for ({@link LoopThreadSlice}); 0: the kernel's default. */
+    private final long sliceNanos;
     /** True while the loop is (about to be) asleep: only then does a wakeup need to ring the doorbell. */
     private final AtomicBoolean sleeping = new AtomicBoolean();
 
     AioEventLoop(AioEventLoopGroup parent, Executor executor, int capacity, BlockingIoExecutor blocking,
-                 long busyPollNanos) {
+                 long busyPollNanos, long sliceNanos) {
         // A queue that supports remove(Object): a task offered while the loop shuts down is then taken back and
         // rejected by Netty. With an MPSC queue, which cannot remove, such a task was dropped unrun at termination.
         super(parent, executor, false, new ConcurrentLinkedQueue<Runnable>(), RejectedExecutionHandlers.reject());
@@ -68,6 +70,7 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
         }
         this.engine = driver.engine();
         this.busyPollNanos = busyPollNanos;
+        this.sliceNanos = sliceNanos;
     }
 
     LoopDriver driver() {
@@ -104,6 +107,7 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     @Override
     protected void run() {
         driver.doorbell().bind(Thread.currentThread());
+        LoopThreadSlice.apply(sliceNanos);
         for (;;) {
             try {
                 // Completions already in the ring (a fast device, or one that completes inside io_submit): reaping

@@ -27,6 +27,10 @@ import java.util.concurrent.ThreadFactory;
  * CPU while the device works (see {@link AioMetrics#busyPollNanos()}). It needs the ring to be read: not with
  * {@code -Dio.nettyaio.noRingReaping=true}.
  *
+ * <p>Each loop's thread asks the scheduler for a short time slice, {@code -Dio.nettyaio.loopSliceMicros} (default
+ * 100; 0 keeps the kernel's default): on Linux 6.12 and later a loop that wakes on a CPU another process is using
+ * gets it sooner, at the same share of the CPU. Earlier kernels ignore it.
+ *
  * <p>Shut it down with {@link #shutdownGracefully()} when done: submitted requests finish first.
  */
 public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
@@ -52,8 +56,9 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
     /**
      * @param nThreads the number of loops; 0 means one per available processor
      * @param queueDepth requests each loop may have in the kernel at once (its AIO context capacity), 1 to 65536
-     * @throws IllegalArgumentException when an argument is out of range, or {@code -Dio.nettyaio.busyPollMicros} is
-     *                                  not a whole number from 0 to 1000000
+     * @throws IllegalArgumentException when an argument is out of range, {@code -Dio.nettyaio.busyPollMicros} is
+     *                                  not a whole number from 0 to 1000000, or {@code -Dio.nettyaio.loopSliceMicros}
+     *                                  is neither 0 nor a whole number from 100 to 100000
      * @throws IllegalStateException when a loop cannot be created for a reason that does not pass (an exhausted
      *                               {@code fs.aio-max-nr} or descriptor limit does not throw: such loops serve on
      *                               blocking threads until they can, see {@link AioMetrics#degradations()}); nothing
@@ -65,14 +70,15 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
 
     AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory) {
         this(checkThreads(nThreads), checkQueueDepth(queueDepth), threadFactory, AioEventLoop.busyPollNanos(),
+                LoopThreadSlice.nanosFromProperty(),
                 new BlockingIoExecutor("aio-blocking", BlockingIoExecutor.DEFAULT_THREADS));
     }
 
     private AioEventLoopGroup(int nThreads, int queueDepth, ThreadFactory threadFactory, long busyPollNanos,
-                              BlockingIoExecutor blocking) {
+                              long sliceNanos, BlockingIoExecutor blocking) {
         // When a loop cannot be created, super() shuts down the loops created so far and throws: the blocking pool
         // has no thread yet then, so nothing is left behind
-        super(nThreads, threadFactory, queueDepth, blocking, busyPollNanos);
+        super(nThreads, threadFactory, queueDepth, blocking, busyPollNanos, sliceNanos);
         blocking.start();
         terminationFuture().addListener(f -> blocking.shutdown());
     }
@@ -101,7 +107,8 @@ public final class AioEventLoopGroup extends MultithreadEventExecutorGroup {
 
     @Override
     protected EventExecutor newChild(Executor executor, Object... args) {
-        return new AioEventLoop(this, executor, (Integer) args[0], (BlockingIoExecutor) args[1], (Long) args[2]);
+        return new AioEventLoop(this, executor, (Integer) args[0], (BlockingIoExecutor) args[1], (Long) args[2],
+                (Long) args[3]);
     }
 
     /**

@@ -14,6 +14,7 @@ import io.nettyaio.channel.AioOpenOption;
 import io.nettyaio.linux.LinuxAio;
 import io.nettyaio.linux.NativeFile;
 import io.nettyaio.linux.NativeIoException;
+import io.nettyaio.linux.NativeThread;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  * SeccompProbe preadv2-at-read FILE          the probe found preadv2 fine, the first read meets the refusal
  * SeccompProbe statx-refused FILE            files open, know their size, and are read, buffered and O_DIRECT
  * SeccompProbe timerfd-refused FILE          the loop runs Linux AIO and its scheduled tasks, one degradation said
+ * SeccompProbe slice-refused FILE            the loop keeps the kernel's time slice and serves as ever, no degradation
  * </pre>
  */
 public final class SeccompProbe {
@@ -58,6 +60,9 @@ public final class SeccompProbe {
                     break;
                 case "timerfd-refused":
                     timerfdRefused(Paths.get(args[1]));
+                    break;
+                case "slice-refused":
+                    sliceRefused(Paths.get(args[1]));
                     break;
                 default:
                     throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -138,6 +143,23 @@ public final class SeccompProbe {
             AioMetrics m = loop.metrics();
             check(m.degradations() == 1 && m.lastDegradation().contains("timerfd"), "one degradation naming "
                     + "timerfd: " + m + ", " + m.lastDegradation());
+        } finally {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static void sliceRefused(Path file) throws Exception {
+        check(Aio.isAvailable(), "Linux AIO is available: " + Aio.unavailabilityCause());
+        Files.write(file, "slice refused".getBytes(StandardCharsets.US_ASCII));
+        long kernelDefault = NativeThread.schedulerSlice(); // this thread's: nobody asked for another
+        AioEventLoopGroup group = new AioEventLoopGroup(1, 8);
+        try {
+            AioEventLoop loop = group.next();
+            check(loop.usesAio(), "the loop uses Linux AIO");
+            long slice = loop.submit(NativeThread::schedulerSlice).get(30, TimeUnit.SECONDS);
+            check(slice == kernelDefault, "the loop keeps the kernel's slice " + kernelDefault + ": " + slice);
+            readBack(loop, file, "slice refused");
+            check(loop.metrics().degradations() == 0, "no degradation: " + loop.metrics());
         } finally {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }

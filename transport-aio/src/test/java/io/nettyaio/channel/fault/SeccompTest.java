@@ -93,6 +93,12 @@ class SeccompTest {
     }
 
     @Test
+    void shouldKeepTheKernelsTimeSliceQuietlyWhenSchedSetattrIsRefused() throws IOException {
+        String out = runProbe("sched_setattr=EPERM", "slice-refused", file("slice").toString());
+        assertEquals(0, Harness.countLines(out, "time slice"), "said at DEBUG only:\n" + out);
+    }
+
+    @Test
     void shouldGoOnTheUsualWayAndWarnOnceWhenAReadMeetsARefusedPreadv2() throws IOException {
         // RWF_NOWAIT (8) in the flags (argument 5): the probe's preadv2 passes, every cached read is refused
         String out = runProbe("preadv2=EPERM@5&8", "preadv2-at-read", file("preadv2-at-read").toString());

@@ -1,0 +1,97 @@
+package io.nettyaio.channel;
+
+import io.nettyaio.linux.NativeResources;
+import io.nettyaio.linux.NativeThread;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The time slice a loop's thread asks the scheduler for ({@code io.nettyaio.loopSliceMicros}). */
+class LoopThreadSliceTest {
+
+    @Test
+    void shouldGiveEachLoopThreadTheDefaultShortSlice() throws Exception {
+        long kernelDefault = freshThreadSlice();
+        assumeTrue(kernelDefault > 0, "this kernel reports no slice (custom slices need Linux 6.12)");
+        assertEquals(100_000, loopSlice(null));
+        assertEquals(250_000, loopSlice("250"));
+        assertEquals(kernelDefault, loopSlice("0"), "0 keeps the kernel's default");
+        assertEquals(kernelDefault, freshThreadSlice(), "a loop's slice stays on its own thread");
+    }
+
+    @Test
+    void shouldRefuseABadSliceNamingThePropertyAndLeaveNothingBehind() {
+        for (String bad : new String[] {"-1", "99", "100001", "ten", "1.5", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LoopThreadSlice.nanos(bad));
+            assertEquals("-Dio.nettyaio.loopSliceMicros=" + bad
+                    + " (expected: microseconds, 100 to 100000, or 0 to keep the kernel's default slice)",
+                    e.getMessage());
+        }
+        assertEquals(0, LoopThreadSlice.nanos("0"));
+        assertEquals(100_000_000, LoopThreadSlice.nanos(" 100000 "));
+        long contexts = NativeResources.openContexts();
+        long files = NativeResources.openFiles();
+        Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> withSlice("20", () -> new AioEventLoopGroup(1, 32)));
+        assertTrue(e.getMessage().startsWith("-Dio.nettyaio.loopSliceMicros=20 "), e.getMessage());
+        assertEquals(contexts, NativeResources.openContexts(), "no context left behind");
+        assertEquals(files, NativeResources.openFiles(), "no descriptor left behind");
+        Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
+        started.removeAll(threadsBefore);
+        started.removeIf(t -> !t.getName().startsWith("aio-"));
+        assertEquals(Set.of(), started, "no thread left behind");
+    }
+
+    /** The slice a new group's loop thread reports, with the property set to {@code micros} ({@code null}: unset). */
+    private static long loopSlice(String micros) throws Exception {
+        AioEventLoopGroup group = withSlice(micros, () -> new AioEventLoopGroup(1, 8));
+        try {
+            return group.next().submit(NativeThread::schedulerSlice).get(10, TimeUnit.SECONDS);
+        } finally {
+            assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+        }
+    }
+
+    private static long freshThreadSlice() throws Exception {
+        CompletableFuture<Long> slice = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                slice.complete(NativeThread.schedulerSlice());
+            } catch (Throwable e) {
+                slice.completeExceptionally(e);
+            }
+        });
+        t.start();
+        t.join(TimeUnit.SECONDS.toMillis(30));
+        return slice.get(10, TimeUnit.SECONDS);
+    }
+
+    private static <T> T withSlice(String micros, Supplier<T> create) {
+        String before = System.getProperty(LoopThreadSlice.PROP_NAME);
+        if (micros == null) {
+            System.clearProperty(LoopThreadSlice.PROP_NAME);
+        } else {
+            System.setProperty(LoopThreadSlice.PROP_NAME, micros);
+        }
+        try {
+            return create.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(LoopThreadSlice.PROP_NAME);
+            } else {
+                System.setProperty(LoopThreadSlice.PROP_NAME, before);
+            }
+        }
+    }
+}
