@@ -13,7 +13,8 @@
 #                   "getevents" runs with -Dio.nettyaio.waitInGetevents=true (the default since a later build),
 #                   "eventfd" with -Dio.nettyaio.waitInGetevents=false (poll + read of the eventfd); "native" runs
 #                   the bench's native engine (the Linux AIO binding on one thread, no Netty: Artemis-class);
-#                   "busypollN" runs with -Dio.nettyaio.busyPollMicros=N (the loop polls N us before it sleeps)
+#                   "busypollN" runs with -Dio.nettyaio.busyPollMicros=N (the loop polls N us before it sleeps);
+#                   "sliceN" with -Dio.nettyaio.loopSliceMicros=N (slice0: the kernel's default time slice)
 #   --load PERCENT  a second process keeps every core busy PERCENT of the time for the whole run (cpu-load.sh)
 #   --base-jar      also runs this jar (an earlier build, "before") with its defaults, as engine aio-base
 #   --strace        after the sweep, counts io_submit, io_getevents, poll and read calls per request (the default,
@@ -75,6 +76,7 @@ bench_run() { # rw depth batch json
     native) engine=native;;
     default) ;; base) j=$base_jar;; getevents) prop="-Dio.nettyaio.waitInGetevents=true";; eventfd) prop="-Dio.nettyaio.waitInGetevents=false";;
     busypoll*) prop="-Dio.nettyaio.busyPollMicros=${3#busypoll}";;
+    slice*) prop="-Dio.nettyaio.loopSliceMicros=${3#slice}";;
     *) prop="-Dio.nettyaio.submitBatch=$3";;
   esac
   # shellcheck disable=SC2086
