@@ -66,16 +66,25 @@ public final class NativeThread {
     /**
      * Asks the scheduler for a shorter (or longer) time slice for the calling thread, at its weight: Linux 6.12's
      * custom slices for {@code SCHED_OTHER} and {@code SCHED_BATCH} ({@code sched_setattr} with
-     * {@code sched_runtime}; the kernel clamps it to 0.1-100 ms). A thread with a shorter slice gets the CPU sooner
-     * when it wakes on a busy CPU, in shorter turns; its share of the CPU does not change, and no privilege is
-     * needed. The thread's policy and nice value are kept. Threads of any other policy (real-time, deadline, idle)
-     * are left alone. Kernels before 6.12 accept the call and ignore the slice.
+     * {@code sched_runtime}; the kernel clamps it to 0.1-100 ms). A {@code SCHED_OTHER} thread with a shorter slice
+     * gets the CPU sooner when it wakes on a busy CPU, in shorter turns ({@code SCHED_BATCH} only gets the shorter
+     * turns: the kernel never lets it preempt on wake-up); its share of the CPU does not change, and no privilege
+     * is needed. The thread's policy and nice value are kept (a renice of this thread by another between the two
+     * system calls is undone). Threads of any other policy (real-time, deadline, idle) are left alone. Kernels
+     * before 6.12 accept the call and ignore the slice.
      *
-     * @param nanos the slice to ask for; 0 returns to the kernel's default ({@code sched_base_slice})
+     * <p>Threads that this thread starts afterwards do not inherit the slice: a non-zero slice also sets
+     * {@code SCHED_FLAG_RESET_ON_FORK}, so they start with the kernel's default slice, a nice value of at least 0
+     * and no utilization clamps. The flag stays set for this thread (clearing it takes {@code CAP_SYS_NICE}).
+     *
+     * @param nanos the slice to ask for; 0 returns to the kernel's default ({@code sched_base_slice}: 0.75 ms times
+     *              1 + log2 of the CPU count, at most 3 ms)
      * @return the slice the kernel reports for the thread afterwards, in nanoseconds: the clamped request where
      *         custom slices exist, 0 where the kernel reports none (before 6.12) or the policy is not a fair one
      * @throws IllegalArgumentException when {@code nanos} is negative
-     * @throws NativeIoException when sched_getattr or sched_setattr fails (EPERM under a seccomp profile, ENOSYS)
+     * @throws NativeIoException when sched_getattr or sched_setattr fails (EPERM or EACCES from a seccomp profile or
+     *                           a security module, ENOSYS)
+     * @throws UnsatisfiedLinkError when the binding is unavailable
      */
     public static long setSchedulerSlice(long nanos) throws NativeIoException {
         if (nanos < 0) {
@@ -90,8 +99,9 @@ public final class NativeThread {
             if (policy != SCHED_OTHER && policy != SCHED_BATCH) {
                 return 0;
             }
-            // The nice value (at 16) stays as read, and so does reset-on-fork
-            b.putInt(SIZE, SCHED_ATTR_SIZE).putLong(FLAGS, b.getLong(FLAGS) & SCHED_FLAG_RESET_ON_FORK)
+            // The nice value (at 16) stays as read, and so does reset-on-fork (clearing it would need a privilege)
+            long flags = (b.getLong(FLAGS) & SCHED_FLAG_RESET_ON_FORK) | (nanos != 0 ? SCHED_FLAG_RESET_ON_FORK : 0);
+            b.putInt(SIZE, SCHED_ATTR_SIZE).putLong(FLAGS, flags)
                     .putInt(PRIORITY, 0).putLong(RUNTIME, nanos).putLong(RUNTIME + 8, 0).putLong(RUNTIME + 16, 0);
             if (Native.LIBC.syscall(Native.SYSCALLS.schedSetattr, 0, attr.address(), 0) < 0) {
                 throw new NativeIoException("sched_setattr", Native.lastErrno());
@@ -107,6 +117,7 @@ public final class NativeThread {
      * @return the calling thread's slice as the kernel reports it (Linux 6.12+: its custom slice, else the default
      *         one), in nanoseconds; 0 where the kernel reports none or the policy is not a fair one
      * @throws NativeIoException when sched_getattr fails
+     * @throws UnsatisfiedLinkError when the binding is unavailable
      */
     public static long schedulerSlice() throws NativeIoException {
         NativeLoader.ensureLoaded();

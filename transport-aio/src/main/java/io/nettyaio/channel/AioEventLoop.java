@@ -52,7 +52,7 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     private final IoEngine engine;
     /** How long the loop busy-polls before it sleeps ({@link #BUSY_POLL_PROP_NAME}); 0: it sleeps at once. */
     private final long busyPollNanos;
-    /** The time slice the loop's thread asks for ({@link LoopThreadSlice}); 0: the kernel's default. */
+    /** The time slice the loop's thread asks for ({@link LoopThreadSlice}); 0: its slice is left as it is. */
     private final long sliceNanos;
     /** True while the loop is (about to be) asleep: only then does a wakeup need to ring the doorbell. */
     private final AtomicBoolean sleeping = new AtomicBoolean();

@@ -28,7 +28,7 @@ import java.util.concurrent.ThreadFactory;
  * {@code -Dio.nettyaio.noRingReaping=true}.
  *
  * <p>Each loop's thread asks the scheduler for a short time slice, {@code -Dio.nettyaio.loopSliceMicros} (default
- * 100; 0 keeps the kernel's default): on Linux 6.12 and later a loop that wakes on a CPU another process is using
+ * 100; 0 leaves the slice as it is): on Linux 6.12 and later a loop that wakes on a CPU another process is using
  * gets it sooner, at the same share of the CPU. Earlier kernels ignore it.
  *
  * <p>Shut it down with {@link #shutdownGracefully()} when done: submitted requests finish first.

@@ -6,24 +6,26 @@ import io.nettyaio.linux.NativeLibrary;
 import io.nettyaio.linux.NativeThread;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The time slice an {@link AioEventLoop}'s thread asks the scheduler for (Linux 6.12+ custom slices, see
  * {@link NativeThread#setSchedulerSlice}). A completion loop runs for microseconds and sleeps; with the kernel's
- * default slice (about 1-3 ms), when it wakes on a CPU that another process is using it waits for that process's
+ * default slice (0.75-3 ms by the number of CPUs), when it wakes on a CPU that another process is using it waits for that process's
  * turn to end. With a short slice it gets the CPU sooner, in shorter turns, at the same share of the CPU. On this
  * project's machine, with both cores half busy, depth-1 O_DIRECT reads went from 0.85x to 0.98x fio's IOPS with it
  * (8 rounds, alternating; BENCHMARKS.md section 8), and depth-32 reads on a quiet machine gained 8 %. No privilege
- * is needed; where the kernel has no custom slices the request is ignored.
+ * is needed; where the kernel has no custom slices the request is ignored. Threads a loop thread starts (user code in
+ * a listener, io_uring's workers) do not inherit the slice.
  */
 final class LoopThreadSlice {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(LoopThreadSlice.class);
-    /** System property: the slice in microseconds, 100 to 100,000 (the kernel's range), or 0 to leave it alone. */
+    /** System property: the slice in microseconds, 100 to 100,000 (the kernel's range), or 0 to leave it as it is. */
     static final String PROP_NAME = "io.nettyaio.loopSliceMicros";
     static final long DEFAULT_MICROS = 100;
     private static final long MIN_MICROS = 100;
     private static final long MAX_MICROS = 100_000;
-    private static volatile boolean refusalLogged;
+    private static final AtomicBoolean REFUSAL_LOGGED = new AtomicBoolean();
 
     private LoopThreadSlice() { }
 
@@ -47,14 +49,15 @@ final class LoopThreadSlice {
         }
         if (micros != 0 && (micros < MIN_MICROS || micros > MAX_MICROS)) {
             throw new IllegalArgumentException("-D" + PROP_NAME + "=" + value + " (expected: microseconds, "
-                    + MIN_MICROS + " to " + MAX_MICROS + ", or 0 to keep the kernel's default slice)");
+                    + MIN_MICROS + " to " + MAX_MICROS + ", or 0 to leave the thread's slice as it is)");
         }
         return TimeUnit.MICROSECONDS.toNanos(micros);
     }
 
     /**
-     * Asks for {@code nanos} on the calling thread. A refusal (a seccomp profile, no native binding) leaves the
-     * thread as it was and is said once at DEBUG: the loop works the same, only later to get a busy CPU.
+     * Asks for {@code nanos} on the calling thread. A refusal (a seccomp profile) leaves the thread as it was and is
+     * said once at DEBUG: the loop works the same, only later to get a busy CPU. Without the native binding (the
+     * blocking engine's loops on a machine without it) nothing is asked.
      *
      * @return the slice the kernel reports afterwards (0: none, or not asked)
      */
@@ -65,9 +68,8 @@ final class LoopThreadSlice {
         try {
             return NativeThread.setSchedulerSlice(nanos);
         } catch (Exception e) {
-            if (!refusalLogged) {
-                refusalLogged = true;
-                logger.debug("The loop threads keep the kernel's default time slice: {}", e.getMessage());
+            if (REFUSAL_LOGGED.compareAndSet(false, true)) {
+                logger.debug("The loop threads keep their time slice: {}", e.getMessage());
             }
             return 0;
         }

@@ -24,8 +24,22 @@ class LoopThreadSliceTest {
         assumeTrue(kernelDefault > 0, "this kernel reports no slice (custom slices need Linux 6.12)");
         assertEquals(100_000, loopSlice(null));
         assertEquals(250_000, loopSlice("250"));
-        assertEquals(kernelDefault, loopSlice("0"), "0 keeps the kernel's default");
+        assertEquals(kernelDefault, loopSlice("0"), "0 leaves the slice as it is");
         assertEquals(kernelDefault, freshThreadSlice(), "a loop's slice stays on its own thread");
+    }
+
+    @Test
+    void shouldNotPassTheSliceToThreadsALoopStarts() throws Exception {
+        long kernelDefault = freshThreadSlice();
+        assumeTrue(kernelDefault > 0, "this kernel reports no slice (custom slices need Linux 6.12)");
+        AioEventLoopGroup group = withSlice(null, () -> new AioEventLoopGroup(1, 8));
+        try {
+            // user code in a listener that starts a thread (a pool's worker, another event loop)
+            long started = group.next().submit(LoopThreadSliceTest::freshThreadSlice).get(30, TimeUnit.SECONDS);
+            assertEquals(kernelDefault, started);
+        } finally {
+            assertTrue(group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS));
+        }
     }
 
     @Test
@@ -34,7 +48,7 @@ class LoopThreadSliceTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> LoopThreadSlice.nanos(bad));
             assertEquals("-Dio.nettyaio.loopSliceMicros=" + bad
-                    + " (expected: microseconds, 100 to 100000, or 0 to keep the kernel's default slice)",
+                    + " (expected: microseconds, 100 to 100000, or 0 to leave the thread's slice as it is)",
                     e.getMessage());
         }
         assertEquals(0, LoopThreadSlice.nanos("0"));
