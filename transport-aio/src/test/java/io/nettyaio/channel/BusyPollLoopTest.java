@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -54,17 +52,7 @@ class BusyPollLoopTest extends AioFileChannelContractTest {
 
     /** Creates a group with the busy-poll property set to {@code micros}, and restores the property. */
     private static <T> T withBusyPoll(String micros, Supplier<T> create) {
-        String before = System.getProperty(AioEventLoop.BUSY_POLL_PROP_NAME);
-        System.setProperty(AioEventLoop.BUSY_POLL_PROP_NAME, micros);
-        try {
-            return create.get();
-        } finally {
-            if (before == null) {
-                System.clearProperty(AioEventLoop.BUSY_POLL_PROP_NAME);
-            } else {
-                System.setProperty(AioEventLoop.BUSY_POLL_PROP_NAME, before);
-            }
-        }
+        return GroupProperties.withProperty(AioEventLoop.BUSY_POLL_PROP_NAME, micros, create);
     }
 
     /** Set by the surefire execution that reaps with io_getevents only: then no completion is seen without it. */
@@ -147,17 +135,6 @@ class BusyPollLoopTest extends AioFileChannelContractTest {
         }
         assertEquals(0, AioEventLoop.busyPollNanos((String) null));
         assertEquals(TimeUnit.MICROSECONDS.toNanos(1_000_000), AioEventLoop.busyPollNanos("1000000"));
-        long contexts = NativeResources.openContexts();
-        long files = NativeResources.openFiles();
-        Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> withBusyPoll("-5", () -> new AioEventLoopGroup(1, 32)));
-        assertTrue(e.getMessage().startsWith("-Dio.nettyaio.busyPollMicros=-5 "), e.getMessage());
-        assertEquals(contexts, NativeResources.openContexts(), "no context left behind");
-        assertEquals(files, NativeResources.openFiles(), "no descriptor left behind");
-        Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
-        started.removeAll(threadsBefore);
-        started.removeIf(t -> !t.getName().startsWith("aio-"));
-        assertEquals(Set.of(), started, "no thread left behind");
+        GroupProperties.assertGroupRefusedLeavingNothing(AioEventLoop.BUSY_POLL_PROP_NAME, "-5");
     }
 }

@@ -1,11 +1,8 @@
 package io.nettyaio.channel;
 
-import io.nettyaio.linux.NativeResources;
 import io.nettyaio.linux.NativeThread;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -53,18 +50,7 @@ class LoopThreadSliceTest {
         }
         assertEquals(0, LoopThreadSlice.nanos("0"));
         assertEquals(100_000_000, LoopThreadSlice.nanos(" 100000 "));
-        long contexts = NativeResources.openContexts();
-        long files = NativeResources.openFiles();
-        Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> withSlice("20", () -> new AioEventLoopGroup(1, 32)));
-        assertTrue(e.getMessage().startsWith("-Dio.nettyaio.loopSliceMicros=20 "), e.getMessage());
-        assertEquals(contexts, NativeResources.openContexts(), "no context left behind");
-        assertEquals(files, NativeResources.openFiles(), "no descriptor left behind");
-        Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
-        started.removeAll(threadsBefore);
-        started.removeIf(t -> !t.getName().startsWith("aio-"));
-        assertEquals(Set.of(), started, "no thread left behind");
+        GroupProperties.assertGroupRefusedLeavingNothing(LoopThreadSlice.PROP_NAME, "20");
     }
 
     /** The slice a new group's loop thread reports, with the property set to {@code micros} ({@code null}: unset). */
@@ -92,20 +78,6 @@ class LoopThreadSliceTest {
     }
 
     private static <T> T withSlice(String micros, Supplier<T> create) {
-        String before = System.getProperty(LoopThreadSlice.PROP_NAME);
-        if (micros == null) {
-            System.clearProperty(LoopThreadSlice.PROP_NAME);
-        } else {
-            System.setProperty(LoopThreadSlice.PROP_NAME, micros);
-        }
-        try {
-            return create.get();
-        } finally {
-            if (before == null) {
-                System.clearProperty(LoopThreadSlice.PROP_NAME);
-            } else {
-                System.setProperty(LoopThreadSlice.PROP_NAME, before);
-            }
-        }
+        return GroupProperties.withProperty(LoopThreadSlice.PROP_NAME, micros, create);
     }
 }
