@@ -4,13 +4,15 @@ import io.nettyaio.channel.Aio;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What {@code bench} does with no options (the README's first command): about ten seconds comparing aio with
  * jdk-async on 4 KiB random O_DIRECT reads at depth 32 on a 256 MiB file, printed side by side. It degrades rather
- * than fails on a machine without kernel AIO or O_DIRECT, and says so.
+ * than fails on a machine without kernel AIO or O_DIRECT, and says so. The file is a temporary one: deleted at the
+ * end when this run created it, kept when it was there before.
  */
 final class DefaultComparison {
     static final double RUNTIME_SECONDS = 4;
@@ -19,7 +21,28 @@ final class DefaultComparison {
     private DefaultComparison() { }
 
     static int run(PrintStream out, PrintStream err, Progress progress) throws InterruptedException {
-        BenchOptions options = BenchOptions.defaults().withTimes(RUNTIME_SECONDS, WARMUP_SECONDS);
+        return run(out, err, progress, BenchOptions.defaults().withTimes(RUNTIME_SECONDS, WARMUP_SECONDS));
+    }
+
+    /** The comparison with {@code options}' file, size and times (tests use a small file and short runs). */
+    static int run(PrintStream out, PrintStream err, Progress progress, BenchOptions options)
+            throws InterruptedException {
+        boolean created = !Files.exists(options.file());
+        try {
+            return compare(out, err, progress, options);
+        } finally {
+            if (created) {
+                try {
+                    Files.deleteIfExists(options.file());
+                } catch (IOException e) {
+                    err.println("bench: cannot delete " + options.file() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static int compare(PrintStream out, PrintStream err, Progress progress, BenchOptions options)
+            throws InterruptedException {
         err.println("bench: comparing aio and jdk-async: " + options.pattern().flagValue() + " "
                 + Sizes.format(options.bs()) + ", iodepth " + options.iodepth() + ", O_DIRECT, "
                 + Sizes.format(options.size()) + " file " + options.file() + ", "
