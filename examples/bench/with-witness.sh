@@ -27,7 +27,12 @@ trap cleanup EXIT
 java -cp "$jar" "$here/WakeJitter.java" --idle-loop 3600 > "$tmp/witness" &
 witness=$!
 # The witness's slices start 0.5 s after its JVM does
-until [ -s "$tmp/witness" ]; do sleep 0.05; done
+for _ in $(seq 1 600); do
+  [ -s "$tmp/witness" ] && break
+  kill -0 "$witness" 2> /dev/null || { echo "the witness (WakeJitter.java --idle-loop) did not start" >&2; exit 2; }
+  sleep 0.05
+done
+[ -s "$tmp/witness" ] || { echo "the witness printed nothing in 30 s" >&2; exit 2; }
 start=$(date +%s%3N)
 rc=0
 "$@" 2> "$tmp/err" || rc=$?

@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The time slice an {@link AioEventLoop}'s thread asks the scheduler for (Linux 6.12+ custom slices, see
  * {@link NativeThread#setSchedulerSlice}). A completion loop runs for microseconds and sleeps; with the kernel's
- * default slice (0.75-3 ms by the number of CPUs), when it wakes on a CPU that another process is using it waits for that process's
- * turn to end. With a short slice it gets the CPU sooner, in shorter turns, at the same share of the CPU. On this
- * project's machine, with both cores half busy, depth-1 O_DIRECT reads went from 0.85x to 0.98x fio's IOPS with it
- * (8 rounds, alternating; BENCHMARKS.md section 8), and depth-32 reads on a quiet machine gained 8 %. No privilege
- * is needed; where the kernel has no custom slices the request is ignored. Threads a loop thread starts (user code in
- * a listener, io_uring's workers) do not inherit the slice.
+ * default slice (0.75-3 ms by the number of CPUs), when it wakes on a CPU that another process is using it waits
+ * for that process's turn to end. With a short slice it gets the CPU sooner, in shorter turns, at the same share of
+ * the CPU. On this project's machine, with both cores half busy, depth-1 O_DIRECT reads went from 0.85x to 0.98x
+ * fio's IOPS with it (8 rounds, alternating; BENCHMARKS.md section 8), and depth-32 reads on a quiet machine gained
+ * 8 %. No privilege is needed; where the kernel has no custom slices the request is ignored. Threads a loop thread
+ * starts (user code in a listener, io_uring's workers) do not inherit the slice.
  */
 final class LoopThreadSlice {
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(LoopThreadSlice.class);
