@@ -31,10 +31,10 @@ public final class WakeJitter {
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length == 2 && args[0].equals("--idle-loop")) {
-            idleLoop(Integer.parseInt(args[1]));
+            idleLoop(positive("SECONDS", args[1], 86_400));
             return;
         }
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        int n = args.length > 0 ? positive("SLEEPS", args[0], 1_000_000) : 5000;
         ManualIoEventLoop ring = new ManualIoEventLoop(null, IoUringIoHandler.newFactory());
         ring.setOwningThread(Thread.currentThread());
         ring.runNow();
@@ -75,6 +75,18 @@ public final class WakeJitter {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
+    }
+
+    private static int positive(String name, String value, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(name + ": '" + value + "' (expected: an integer from 1 to " + max + ")");
     }
 
     private static void spin(long nanos) {

@@ -58,20 +58,17 @@ final class LoopThreadSlice {
      * Asks for {@code nanos} on the calling thread. A refusal (a seccomp profile) leaves the thread as it was and is
      * said once at DEBUG: the loop works the same, only later to get a busy CPU. Without the native binding (the
      * blocking engine's loops on a machine without it) nothing is asked.
-     *
-     * @return the slice the kernel reports afterwards (0: none, or not asked)
      */
-    static long apply(long nanos) {
+    static void apply(long nanos) {
         if (nanos == 0 || !NativeLibrary.isLoaded()) {
-            return 0;
+            return;
         }
         try {
-            return NativeThread.setSchedulerSlice(nanos);
+            NativeThread.setSchedulerSlice(nanos);
         } catch (Exception e) {
             if (REFUSAL_LOGGED.compareAndSet(false, true)) {
                 logger.debug("The loop threads keep their time slice: {}", e.getMessage());
             }
-            return 0;
         }
     }
 }
