@@ -109,26 +109,36 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
         driver.doorbell().bind(Thread.currentThread());
         LoopThreadSlice.apply(sliceNanos);
         for (;;) {
-            try {
-                // Completions already in the ring (a fast device, or one that completes inside io_submit): reaping
-                // them costs no system call, where sleeping would cost one and return at once
-                if (!hasTasks() && !engine.hasCompletions() && !busyPoll()) {
-                    sleep();
-                }
-                Object stall = AioJfr.beginTurn();
-                engine.reap();
-                runTasks(TASK_BUDGET_NANOS);
-                engine.flush();
-                AioJfr.endTurn(stall, engine.name());
-            } catch (Throwable t) {
-                logger.warn("Unexpected exception in the AIO completion loop", t);
-            }
+            turn();
             if (isShuttingDown()) {
                 engine.stopAccepting();
                 if (!engine.hasWork() && confirmShutdown()) {
                     break;
                 }
             }
+        }
+    }
+
+    /**
+     * One turn of the loop: sleep if there is nothing to do, reap, run tasks, submit. A method of its own so that the
+     * JIT compiles it after a few thousand turns: {@link #run()} is called once, so its loop body is only compiled
+     * on-stack, after tens of thousands of turns (about 6 s at depth 1 on a disk, interpreted and then profiled code
+     * until then).
+     */
+    private void turn() {
+        try {
+            // Completions already in the ring (a fast device, or one that completes inside io_submit): reaping
+            // them costs no system call, where sleeping would cost one and return at once
+            if (!hasTasks() && !engine.hasCompletions() && !busyPoll()) {
+                sleep();
+            }
+            Object stall = AioJfr.beginTurn();
+            engine.reap();
+            runTasks(TASK_BUDGET_NANOS);
+            engine.flush();
+            AioJfr.endTurn(stall, engine.name());
+        } catch (Throwable t) {
+            logger.warn("Unexpected exception in the AIO completion loop", t);
         }
     }
 
