@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.LongPredicate;
 
 import static io.nettyaio.linux.AioAbi.*;
 
@@ -176,6 +177,48 @@ public final class AioContext implements AutoCloseable {
         int head = r.getInt(RING_HEAD);
         int tail = (int) RING_INT.getAcquire(r, RING_TAIL);
         return Math.floorMod(tail - head, ringSize);
+    }
+
+    /**
+     * Where the kernel writes its next event. Read it before a submission and pass it to {@link #countEventsSince}
+     * after, to learn how many of the submitted requests completed inside {@code io_submit} itself.
+     *
+     * @return the ring's tail now, or -1 where the ring is not read ({@link #usesRingReaping()} false)
+     */
+    public int ringTail() {
+        ByteBuffer r = ring;
+        return r == null ? -1 : (int) RING_INT.getAcquire(r, RING_TAIL);
+    }
+
+    /**
+     * Counts the events the kernel added to the ring since {@code tail} whose user data {@code filter} accepts,
+     * without reaping them: a few memory reads, no system call, nothing allocated. Valid only while none of those
+     * events was reaped, which the caller ensures by reaping on this same thread (see the class's threading).
+     *
+     * @param tail a value of {@link #ringTail()}; -1 counts nothing
+     * @param filter tests an event's user data ({@code aio_data})
+     * @return how many events after {@code tail} the filter accepts; 0 where the ring is not read
+     * @throws IllegalArgumentException when {@code tail} is neither -1 nor a position in the ring
+     */
+    public int countEventsSince(int tail, LongPredicate filter) {
+        ByteBuffer r = ring;
+        if (r == null || tail == -1) {
+            return 0;
+        }
+        if (tail < 0 || tail >= ringSize) {
+            throw new IllegalArgumentException("tail: " + tail + " (expected: -1 or 0.." + (ringSize - 1) + ")");
+        }
+        int now = (int) RING_INT.getAcquire(r, RING_TAIL);
+        if (now < 0 || now >= ringSize) {
+            return 0; // the kernel keeps tail in [0, nr); never loop on more than that
+        }
+        int count = 0;
+        for (int i = tail; i != now; i = i + 1 == ringSize ? 0 : i + 1) {
+            if (filter.test(r.getLong(RING_HEADER_SIZE + i * IO_EVENT_SIZE + IO_EVENT_DATA))) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private int reapRing(CompletionHandler handler, int max) {

@@ -275,6 +275,80 @@ class AioContextTest extends NativeTestSupport {
         }
     }
 
+    /**
+     * What the channel's submission policy asks after each io_submit: how many of <em>that</em> submission's requests
+     * completed, told apart from earlier ones by their user data, across the ring's wrap-around.
+     */
+    @Test
+    void shouldCountTheEventsSinceATailThatTheFilterAccepts() throws Exception {
+        int n = 4;
+        Path path = randomFile("count.dat", 2 * n * BLOCK);
+        try (NativeFile file = NativeFile.open(path.toString(), OpenFlags.RDONLY | OpenFlags.DIRECT, 0);
+             AioContext ctx = AioContext.open(2 * n);
+             EventFd efd = EventFd.open()) {
+            IocbArray iocbs = new IocbArray(2 * n);
+            SubmissionQueue queue = new SubmissionQueue(ctx, 2 * n);
+            NativeMemory mem = NativeMemory.allocate(2L * n * BLOCK, 4096);
+            try {
+                if (!ctx.usesRingReaping()) {
+                    assertEquals(-1, ctx.ringTail());
+                    assertEquals(0, ctx.countEventsSince(-1, d -> true));
+                    return;
+                }
+                // Enough rounds for the tail to wrap around the ring several times
+                for (int round = 0; round < 200; round++) {
+                    int firstTail = ctx.ringTail();
+                    submitReads(file, iocbs, queue, mem, efd, 0, n, round * 1000);
+                    awaitSignals(efd, n);
+                    int secondTail = ctx.ringTail();
+                    submitReads(file, iocbs, queue, mem, efd, n, n, round * 1000 + 500);
+                    awaitSignals(efd, n);
+                    long first = round * 1000L;
+                    long second = first + 500;
+                    assertEquals(n, ctx.countEventsSince(firstTail, d -> d >= first && d < first + n), "round " + round);
+                    assertEquals(2 * n, ctx.countEventsSince(firstTail, d -> d >= first), "round " + round);
+                    assertEquals(n, ctx.countEventsSince(secondTail, d -> d >= second), "round " + round);
+                    assertEquals(0, ctx.countEventsSince(secondTail, d -> d < second), "round " + round);
+                    assertEquals(0, ctx.countEventsSince(ctx.ringTail(), d -> true), "round " + round);
+                    assertEquals(0, ctx.countEventsSince(-1, d -> true));
+                    assertEquals(2 * n, ctx.readyEvents(), "counting reaps nothing");
+                    assertEquals(2 * n, ctx.reap((d, o, res, r2) -> assertEquals(BLOCK, res), 2 * n));
+                }
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> ctx.countEventsSince(-2, d -> true));
+                assertTrue(e.getMessage().startsWith("tail: -2 (expected: -1 or 0.."), e.getMessage());
+            } finally {
+                queue.free();
+                iocbs.free();
+                mem.free();
+            }
+        }
+    }
+
+    private static void submitReads(NativeFile file, IocbArray iocbs, SubmissionQueue queue, NativeMemory mem,
+                                    EventFd efd, int firstSlot, int count, long firstData) throws Exception {
+        for (int i = firstSlot; i < firstSlot + count; i++) {
+            iocbs.preparePread(i, file.fd(), mem.address() + (long) i * BLOCK, BLOCK, (long) i * BLOCK);
+            iocbs.setEventFd(i, efd.fd());
+            iocbs.setUserData(i, firstData + i - firstSlot);
+            queue.add(iocbs.address(i));
+        }
+        assertEquals(count, queue.submit(failOnError()));
+    }
+
+    /** Waits until the eventfd has counted {@code n} completions (in the ring, not reaped). */
+    private static void awaitSignals(EventFd efd, long n) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        long signalled = 0;
+        while (signalled < n) {
+            assertTrue(System.nanoTime() < deadline, "timed out: " + signalled + " of " + n + " completions");
+            if (efd.awaitReadable(1000)) {
+                signalled += efd.read();
+            }
+        }
+        assertEquals(n, signalled);
+    }
+
     @Test
     void shouldDoVectoredIoAndSyncThroughAio() throws Exception {
         Path path = DIR.resolve("vectored.dat");

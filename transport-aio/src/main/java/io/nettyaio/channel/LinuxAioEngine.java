@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /**
  * The Linux AIO engine: one AIO context, a {@link SlotTable} of iocbs (as many as the context guarantees), a queue
@@ -66,6 +67,10 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private final SlotTable slots;
     private final SubmissionQueue submissions;
     private final SubmitPolicy submitPolicy = new SubmitPolicy(SUBMIT_BATCH);
+    /** The number of the next io_submit, which {@link SlotTable} records for each iocb prepared for it. */
+    private int submissionNumber;
+    private int countedSubmission;
+    private final LongPredicate inCountedSubmission = this::inCountedSubmission;
     private final IovecArray cachedReadIov;
     private int syncDepth;
 
@@ -244,7 +249,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         }
         long iocb;
         try {
-            iocb = slots.prepare(r, fileOf(r).fd());
+            iocb = slots.prepare(r, fileOf(r).fd(), submissionNumber);
         } catch (Throwable t) {
             finish(r, t);
             return;
@@ -271,14 +276,22 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         long shortSubmits = submissions.shortSubmits();
         long eagains = submissions.eagains();
         Object jfr = AioJfr.beginSubmit();
-        int readyBefore = context.readyEvents();
+        int tailBefore = context.ringTail();
+        int number = submissionNumber++; // what is prepared from here on (a refused iocb's handler) goes in the next
         long start = System.nanoTime();
         int n = submissions.submit(this);
         long took = System.nanoTime() - start;
-        submitPolicy.submitted(n, context.readyEvents() - readyBefore);
+        // Only this submission's own requests: on a busy device, requests submitted earlier complete during the call
+        // too, and counting them took a deep queue on a fast disk for a device that completes inside io_submit
+        countedSubmission = number;
+        submitPolicy.submitted(n, context.countEventsSince(tailBefore, inCountedSubmission));
         AioJfr.endSubmit(jfr, n, submissions.pending());
         metrics.recordSubmit(n, (int) (submissions.submitCalls() - calls),
                 (int) (submissions.shortSubmits() - shortSubmits), (int) (submissions.eagains() - eagains), took);
+    }
+
+    private boolean inCountedSubmission(long aioData) {
+        return slots.inSubmission(aioData, countedSubmission);
     }
 
     /** The kernel refused one prepared iocb at io_submit: its request alone gets the result. */

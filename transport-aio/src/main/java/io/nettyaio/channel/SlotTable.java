@@ -15,6 +15,8 @@ final class SlotTable {
     private final IoRequest[] requests;
     /** Whether the slot's current attempt carries RWF_NOWAIT (a result then means something else). */
     private final boolean[] nowait;
+    /** The number of the submission each slot's current attempt goes in with (see {@link #prepare}). */
+    private final int[] submission;
     private final IovecArray[] iovecs;
     private final int[] free;
     private int freeCount;
@@ -32,6 +34,7 @@ final class SlotTable {
         this.eventFd = eventFd;
         this.requests = new IoRequest[capacity];
         this.nowait = new boolean[capacity];
+        this.submission = new int[capacity];
         this.iovecs = new IovecArray[capacity];
         this.free = new int[capacity];
         for (int i = capacity - 1; i >= 0; i--) {
@@ -50,11 +53,13 @@ final class SlotTable {
     /**
      * Writes what remains of {@code r} into a free slot's iocb, signalling the eventfd on completion.
      *
+     * @param submissionNumber the number of the {@code io_submit} the iocb will go in with, for
+     *                         {@link #inSubmission}
      * @return the iocb's address, for io_submit
      * @throws RuntimeException when the request cannot be prepared (a bounce buffer cannot be allocated, say);
      *                          the slot is free again then
      */
-    long prepare(IoRequest r, int fd) {
+    long prepare(IoRequest r, int fd, int submissionNumber) {
         int slot = free[--freeCount];
         try {
             fill(slot, r, fd);
@@ -74,7 +79,17 @@ final class SlotTable {
         }
         requests[slot] = r;
         nowait[slot] = carriesNowait;
+        submission[slot] = submissionNumber;
         return iocbs.address(slot);
+    }
+
+    /**
+     * @param aioData an event's {@code aio_data}
+     * @return whether it is a slot's, whose request was prepared for submission {@code submissionNumber}
+     */
+    boolean inSubmission(long aioData, int submissionNumber) {
+        return aioData >= 0 && aioData < requests.length && requests[(int) aioData] != null
+                && submission[(int) aioData] == submissionNumber;
     }
 
     private void fill(int slot, IoRequest r, int fd) {

@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,12 +56,34 @@ class IoOptionsPlumbingTest {
         Promise<Integer> promise = ImmediateEventExecutor.INSTANCE.newPromise();
         IoRequest r = write(IDLE_DSYNC, promise);
         try {
-            long iocb = slots.prepare(r, ((NativeFileIo) file.io()).fd());
+            long iocb = slots.prepare(r, ((NativeFileIo) file.io()).fd(), 0);
             int slot = iocbs.slotOf(iocb);
             assertEquals(AioAbi.RWF_NOWAIT | AioAbi.RWF_DSYNC, iocbs.rwFlags(slot));
             assertEquals(AioIoPriority.IDLE.value(), iocbs.priority(slot));
             assertTrue((iocbs.flags(slot) & AioAbi.IOCB_FLAG_IOPRIO) != 0, "IOCB_FLAG_IOPRIO set");
             assertEquals(42, iocbs.eventFd(slot));
+        } finally {
+            r.fail(new IllegalStateException("not submitted"));
+            slots.free();
+            file.io().close();
+        }
+    }
+
+    /** What the submission policy counts after an io_submit: the completions of that submission's own requests. */
+    @Test
+    void shouldTellTheSubmissionASlotsRequestWentIn() throws Exception {
+        IocbArray iocbs = new IocbArray(2);
+        SlotTable slots = new SlotTable(iocbs, -1);
+        IoRequest r = write(AioRequestOptions.DEFAULT, ImmediateEventExecutor.INSTANCE.newPromise());
+        try {
+            int slot = iocbs.slotOf(slots.prepare(r, ((NativeFileIo) file.io()).fd(), 7));
+            assertTrue(slots.inSubmission(slot, 7));
+            assertFalse(slots.inSubmission(slot, 6), "another submission");
+            assertFalse(slots.inSubmission(1 - slot, 7), "a free slot");
+            assertFalse(slots.inSubmission(-1, 7), "the wait's own iocbs (negative aio_data)");
+            assertFalse(slots.inSubmission(2, 7), "past the table");
+            slots.release(slot);
+            assertFalse(slots.inSubmission(slot, 7), "released");
         } finally {
             r.fail(new IllegalStateException("not submitted"));
             slots.free();
