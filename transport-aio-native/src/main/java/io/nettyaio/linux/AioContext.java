@@ -166,13 +166,16 @@ public final class AioContext implements AutoCloseable {
     /**
      * How many events the user-space ring holds now: one memory read, no system call.
      *
-     * @return the events {@link #reap} would deliver now, or {@link Integer#MAX_VALUE} where the ring is not read
-     *         ({@link #usesRingReaping()} false: only io_getevents can tell)
+     * @return the events {@link #reap} would deliver now; 0 once closed; {@link Integer#MAX_VALUE} where the ring is
+     *         not read ({@link #usesRingReaping()} false: only io_getevents can tell)
      */
     public int readyEvents() {
         ByteBuffer r = ring;
         if (r == null) {
             return Integer.MAX_VALUE;
+        }
+        if (closed) {
+            return 0; // io_destroy unmapped the ring
         }
         int head = r.getInt(RING_HEAD);
         int tail = (int) RING_INT.getAcquire(r, RING_TAIL);
@@ -181,36 +184,44 @@ public final class AioContext implements AutoCloseable {
 
     /**
      * Where the kernel writes its next event. Read it before a submission and pass it to {@link #countEventsSince}
-     * after, to learn how many of the submitted requests completed inside {@code io_submit} itself.
+     * after, to learn how many of the submitted requests completed inside {@code io_submit} itself. Same thread as
+     * {@link #reap}.
      *
-     * @return the ring's tail now, or -1 where the ring is not read ({@link #usesRingReaping()} false)
+     * @return the ring's tail now; -1 where the ring is not read ({@link #usesRingReaping()} false), once closed, or
+     *         when the ring holds a tail outside it (never seen: the kernel keeps it below {@link #ringSize()})
      */
     public int ringTail() {
         ByteBuffer r = ring;
-        return r == null ? -1 : (int) RING_INT.getAcquire(r, RING_TAIL);
+        if (r == null || closed) {
+            return -1;
+        }
+        int tail = (int) RING_INT.getAcquire(r, RING_TAIL);
+        return tail >= 0 && tail < ringSize ? tail : -1;
     }
 
     /**
      * Counts the events the kernel added to the ring since {@code tail} whose user data {@code filter} accepts,
-     * without reaping them: a few memory reads, no system call, nothing allocated. Valid only while none of those
-     * events was reaped, which the caller ensures by reaping on this same thread (see the class's threading).
+     * without reaping them: a few memory reads, no system call, nothing allocated. Call it on the thread that reaps,
+     * with a filter that does not reap: the count is of the events from {@code tail} to the ring's tail now, so an
+     * event reaped since {@code tail} was read is counted if its slot still holds it, or its successor's is.
      *
      * @param tail a value of {@link #ringTail()}; -1 counts nothing
-     * @param filter tests an event's user data ({@code aio_data})
-     * @return how many events after {@code tail} the filter accepts; 0 where the ring is not read
-     * @throws IllegalArgumentException when {@code tail} is neither -1 nor a position in the ring
+     * @param filter tests an event's user data ({@code aio_data}); called on this thread, once per event
+     * @return how many events after {@code tail} the filter accepts; 0 where the ring is not read, or once closed
+     * @throws IllegalArgumentException when {@code tail} is neither -1 nor a position in the ring, 0 to
+     *                                  {@code ringSize() - 1}
      */
     public int countEventsSince(int tail, LongPredicate filter) {
         ByteBuffer r = ring;
-        if (r == null || tail == -1) {
-            return 0;
-        }
-        if (tail < 0 || tail >= ringSize) {
+        if (tail != -1 && (tail < 0 || tail >= ringSize)) {
             throw new IllegalArgumentException("tail: " + tail + " (expected: -1 or 0.." + (ringSize - 1) + ")");
         }
-        int now = (int) RING_INT.getAcquire(r, RING_TAIL);
-        if (now < 0 || now >= ringSize) {
-            return 0; // the kernel keeps tail in [0, nr); never loop on more than that
+        if (r == null || closed || tail == -1) {
+            return 0;
+        }
+        int now = ringTail();
+        if (now == -1) {
+            return 0;
         }
         int count = 0;
         for (int i = tail; i != now; i = i + 1 == ringSize ? 0 : i + 1) {

@@ -283,45 +283,63 @@ class AioContextTest extends NativeTestSupport {
     void shouldCountTheEventsSinceATailThatTheFilterAccepts() throws Exception {
         int n = 4;
         Path path = randomFile("count.dat", 2 * n * BLOCK);
-        try (NativeFile file = NativeFile.open(path.toString(), OpenFlags.RDONLY | OpenFlags.DIRECT, 0);
-             AioContext ctx = AioContext.open(2 * n);
-             EventFd efd = EventFd.open()) {
-            IocbArray iocbs = new IocbArray(2 * n);
-            SubmissionQueue queue = new SubmissionQueue(ctx, 2 * n);
-            NativeMemory mem = NativeMemory.allocate(2L * n * BLOCK, 4096);
-            try {
+        NativeMemory mem = NativeMemory.allocate(2L * n * BLOCK, 4096);
+        IocbArray iocbs = new IocbArray(2 * n);
+        try {
+            // The context closes (io_destroy waits for what is in flight) before the memory the reads go to is freed
+            try (NativeFile file = NativeFile.open(path.toString(), OpenFlags.RDONLY | OpenFlags.DIRECT, 0);
+                 AioContext ctx = AioContext.open(2 * n);
+                 EventFd efd = EventFd.open()) {
                 if (!ctx.usesRingReaping()) {
                     assertEquals(-1, ctx.ringTail());
                     assertEquals(0, ctx.countEventsSince(-1, d -> true));
                     return;
                 }
-                // Enough rounds for the tail to wrap around the ring several times
-                for (int round = 0; round < 200; round++) {
-                    int firstTail = ctx.ringTail();
-                    submitReads(file, iocbs, queue, mem, efd, 0, n, round * 1000);
-                    awaitSignals(efd, n);
-                    int secondTail = ctx.ringTail();
-                    submitReads(file, iocbs, queue, mem, efd, n, n, round * 1000 + 500);
-                    awaitSignals(efd, n);
-                    long first = round * 1000L;
-                    long second = first + 500;
-                    assertEquals(n, ctx.countEventsSince(firstTail, d -> d >= first && d < first + n), "round " + round);
-                    assertEquals(2 * n, ctx.countEventsSince(firstTail, d -> d >= first), "round " + round);
-                    assertEquals(n, ctx.countEventsSince(secondTail, d -> d >= second), "round " + round);
-                    assertEquals(0, ctx.countEventsSince(secondTail, d -> d < second), "round " + round);
-                    assertEquals(0, ctx.countEventsSince(ctx.ringTail(), d -> true), "round " + round);
-                    assertEquals(0, ctx.countEventsSince(-1, d -> true));
-                    assertEquals(2 * n, ctx.readyEvents(), "counting reaps nothing");
-                    assertEquals(2 * n, ctx.reap((d, o, res, r2) -> assertEquals(BLOCK, res), 2 * n));
+                SubmissionQueue queue = new SubmissionQueue(ctx, 2 * n);
+                try {
+                    // Enough rounds for the tail to wrap around the ring twice, whatever its size on this machine
+                    int rounds = 2 * ctx.ringSize() / (2 * n) + 2;
+                    int wraps = 0;
+                    for (int round = 0; round < rounds; round++) {
+                        int firstTail = ctx.ringTail();
+                        submitReads(file, iocbs, queue, mem, efd, 0, n, round * 1000);
+                        awaitSignals(efd, n);
+                        int secondTail = ctx.ringTail();
+                        submitReads(file, iocbs, queue, mem, efd, n, n, round * 1000 + 500);
+                        awaitSignals(efd, n);
+                        if (ctx.ringTail() < firstTail) {
+                            wraps++;
+                        }
+                        long first = round * 1000L;
+                        long second = first + 500;
+                        String where = "round " + round + ", tails " + firstTail + " and " + secondTail;
+                        assertEquals(n, ctx.countEventsSince(firstTail, d -> d >= first && d < first + n), where);
+                        assertEquals(2 * n, ctx.countEventsSince(firstTail, d -> d >= first), where);
+                        assertEquals(n, ctx.countEventsSince(secondTail, d -> d >= second), where);
+                        assertEquals(0, ctx.countEventsSince(secondTail, d -> d < second), where);
+                        assertEquals(0, ctx.countEventsSince(ctx.ringTail(), d -> true), where);
+                        assertEquals(0, ctx.countEventsSince(-1, d -> true));
+                        assertEquals(2 * n, ctx.readyEvents(), "counting reaps nothing");
+                        assertEquals(2 * n, ctx.reap((d, o, res, r2) -> assertEquals(BLOCK, res), 2 * n));
+                    }
+                    assertTrue(wraps >= 2, "the tail wrapped " + wraps + " times in " + rounds + " rounds");
+                    for (int bad : new int[] {-2, ctx.ringSize()}) {
+                        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                                () -> ctx.countEventsSince(bad, d -> true));
+                        assertEquals("tail: " + bad + " (expected: -1 or 0.." + (ctx.ringSize() - 1) + ")",
+                                e.getMessage());
+                    }
+                } finally {
+                    queue.free();
                 }
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> ctx.countEventsSince(-2, d -> true));
-                assertTrue(e.getMessage().startsWith("tail: -2 (expected: -1 or 0.."), e.getMessage());
-            } finally {
-                queue.free();
-                iocbs.free();
-                mem.free();
+                ctx.close();
+                assertEquals(-1, ctx.ringTail(), "closed");
+                assertEquals(0, ctx.countEventsSince(0, d -> true), "closed");
+                assertEquals(0, ctx.readyEvents(), "closed");
             }
+        } finally {
+            iocbs.free();
+            mem.free();
         }
     }
 

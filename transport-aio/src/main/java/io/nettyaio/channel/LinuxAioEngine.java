@@ -69,6 +69,7 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
     private final SubmitPolicy submitPolicy = new SubmitPolicy(SUBMIT_BATCH);
     /** The number of the next io_submit, which {@link SlotTable} records for each iocb prepared for it. */
     private int submissionNumber;
+    /** The submission whose completions {@link #inCountedSubmission} accepts, set after its io_submit returns. */
     private int countedSubmission;
     private final LongPredicate inCountedSubmission = this::inCountedSubmission;
     private final IovecArray cachedReadIov;
@@ -277,12 +278,14 @@ final class LinuxAioEngine extends AbstractIoEngine implements CompletionHandler
         long eagains = submissions.eagains();
         Object jfr = AioJfr.beginSubmit();
         int tailBefore = context.ringTail();
-        int number = submissionNumber++; // what is prepared from here on (a refused iocb's handler) goes in the next
+        int number = submissionNumber++;
         long start = System.nanoTime();
         int n = submissions.submit(this);
         long took = System.nanoTime() - start;
         // Only this submission's own requests: on a busy device, requests submitted earlier complete during the call
-        // too, and counting them took a deep queue on a fast disk for a device that completes inside io_submit
+        // too, and counting them could take a deep queue on a fast disk for a device that completes inside io_submit.
+        // Numbers are given when requests are prepared, so a request prepared during this call (a refused iocb's
+        // handler re-issuing) or left over from an earlier one counts as not complete: rare, and the policy averages.
         countedSubmission = number;
         submitPolicy.submitted(n, context.countEventsSince(tailBefore, inCountedSubmission));
         AioJfr.endSubmit(jfr, n, submissions.pending());

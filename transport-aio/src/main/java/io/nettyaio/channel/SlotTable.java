@@ -15,7 +15,7 @@ final class SlotTable {
     private final IoRequest[] requests;
     /** Whether the slot's current attempt carries RWF_NOWAIT (a result then means something else). */
     private final boolean[] nowait;
-    /** The number of the submission each slot's current attempt goes in with (see {@link #prepare}). */
+    /** The number of the submission each slot's current attempt was prepared for (see {@link #prepare}). */
     private final int[] submission;
     private final IovecArray[] iovecs;
     private final int[] free;
@@ -53,7 +53,7 @@ final class SlotTable {
     /**
      * Writes what remains of {@code r} into a free slot's iocb, signalling the eventfd on completion.
      *
-     * @param submissionNumber the number of the {@code io_submit} the iocb will go in with, for
+     * @param submissionNumber the number of the {@code io_submit} the iocb is prepared for (the engine's next), for
      *                         {@link #inSubmission}
      * @return the iocb's address, for io_submit
      * @throws RuntimeException when the request cannot be prepared (a bounce buffer cannot be allocated, say);

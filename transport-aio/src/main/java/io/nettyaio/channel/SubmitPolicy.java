@@ -11,8 +11,9 @@ package io.nettyaio.channel;
  * the rest of the burst is handled, instead of after it. Requests made by tasks go at the end of the turn, one
  * {@code io_submit} for all of them. A device that completes requests inside {@code io_submit}
  * itself (zram, a page-cache hit) gains nothing from early submission and pays its system calls: when most of what
- * the last submissions carried was already complete on return, requests wait for the end of the turn again, unless
- * the kernel holds none. With {@code -Dio.nettyaio.submitBatch=N} the batch is N, wherever requests come from, and 0
+ * the last submissions carried was already complete on return (their own events in the ring, not those of earlier
+ * requests that completed meanwhile; where the ring is not read this is never learned), requests wait for the end of
+ * the turn again, unless the kernel holds none. With {@code -Dio.nettyaio.submitBatch=N} the batch is N, wherever requests come from, and 0
  * submits only at the end of the turn. Loop thread only.
  */
 final class SubmitPolicy {

@@ -99,16 +99,16 @@ final class AioFileChannelEngine implements Engine {
         return buf.setBytes(0, random).clear();
     }
 
-    /**
-     * The loops' counters: how many requests went to the kernel, in how many io_submit calls, and how many fell back
-     * to a blocking thread. What explains an aio result lies there.
-     */
     /** The engine of the loops' files: what -Dio.nettyaio.engine and the machine chose. */
     @Override
     public String ioEngine() {
         return channels.isEmpty() ? null : channels.get(0).engine();
     }
 
+    /**
+     * The loops' counters: how many requests went to the kernel, in how many io_submit calls, and how many fell back
+     * to a blocking thread. What explains an aio result lies there.
+     */
     @Override
     public String counters() {
         StringBuilder sb = new StringBuilder();
