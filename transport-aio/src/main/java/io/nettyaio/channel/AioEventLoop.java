@@ -204,20 +204,8 @@ public final class AioEventLoop extends SingleThreadEventExecutor {
     }
 
     static long busyPollNanos(String value) {
-        if (value == null) {
-            return 0;
-        }
-        long micros;
-        try {
-            micros = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            micros = -1;
-        }
-        if (micros < 0 || micros > 1_000_000) {
-            throw new IllegalArgumentException("-D" + BUSY_POLL_PROP_NAME + "=" + value
-                    + " (expected: microseconds, 0 to 1000000; 0 turns busy polling off)");
-        }
-        return TimeUnit.MICROSECONDS.toNanos(micros);
+        return MicrosProperty.nanos(BUSY_POLL_PROP_NAME, value, 0, 0, 1_000_000,
+                "microseconds, 0 to 1000000; 0 turns busy polling off");
     }
 
     private void sleep() throws Exception {

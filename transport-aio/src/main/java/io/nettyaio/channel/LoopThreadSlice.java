@@ -5,7 +5,6 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.nettyaio.linux.NativeLibrary;
 import io.nettyaio.linux.NativeThread;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,20 +37,8 @@ final class LoopThreadSlice {
     }
 
     static long nanos(String value) {
-        if (value == null) {
-            return TimeUnit.MICROSECONDS.toNanos(DEFAULT_MICROS);
-        }
-        long micros;
-        try {
-            micros = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            micros = -1;
-        }
-        if (micros != 0 && (micros < MIN_MICROS || micros > MAX_MICROS)) {
-            throw new IllegalArgumentException("-D" + PROP_NAME + "=" + value + " (expected: microseconds, "
-                    + MIN_MICROS + " to " + MAX_MICROS + ", or 0 to leave the thread's slice as it is)");
-        }
-        return TimeUnit.MICROSECONDS.toNanos(micros);
+        return MicrosProperty.nanos(PROP_NAME, value, DEFAULT_MICROS, MIN_MICROS, MAX_MICROS, "microseconds, "
+                + MIN_MICROS + " to " + MAX_MICROS + ", or 0 to leave the thread's slice as it is");
     }
 
     /**
